@@ -1,0 +1,63 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import WhistleAPI
+import WhistleCore
+import WhistleStore
+
+/// The request context of every route.
+public typealias WhistleRequestContext = BasicRequestContext
+
+/// Builds the Whistle application from configuration: the store (a service of the application, started
+/// first and stopped last), migrations and the demo city before the server accepts requests, the native
+/// API under /api/v1 and the operational endpoints.
+///
+/// Configuration keys: `http.host` [127.0.0.1], `http.port` [8080], and those of ``ServerSettings``.
+public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable () -> Date = Date.init) async throws -> some ApplicationProtocol {
+    let settings = try ServerSettings(reader: reader)
+    LoggingSystem.bootstrapWhistle(format: settings.logFormat, level: settings.logLevel)
+    let logger = {
+        var logger = Logger(label: "whistle")
+        logger.logLevel = settings.logLevel
+        return logger
+    }()
+
+    let store = try await openStore(settings.database, logger: logger)
+    let router = buildRouter(store: store)
+    var app = Application(
+        router: router,
+        configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
+        services: [store],
+        logger: logger)
+    app.beforeServerStarts {
+        if settings.migrateOnStart {
+            let applied = try await Migrator.migrate(store, now: clock())
+            if !applied.isEmpty { logger.info("migrations applied", metadata: ["migrations": "\(applied)"]) }
+        }
+        if settings.demo {
+            try await DemoCity.seedIfEmpty(store, now: clock(), logger: logger)
+        }
+        logger.info("whistle ready", metadata: ["db": "\(settings.database)"])
+    }
+    return app
+}
+
+/// The routes: operational endpoints at the root, the generated native API under /api/v1.
+func buildRouter(store: any Store) -> Router<WhistleRequestContext> {
+    let router = Router(context: WhistleRequestContext.self)
+    // Outermost first: metrics and the request log see the status of the problem document, not the error.
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: ProblemMiddleware())
+    OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
+    do {
+        try WhistleAPIHandler(units: UnitRepository(store: store))
+            .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(dateTranscoder: WhistleDateTranscoder()))
+    } catch {
+        preconditionFailure("the API's routes are fixed and always register: \(error)")
+    }
+    return router
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+import WhistleCore
+import WhistleStore
+
+/// The Beijing demo city bundled in Resources/demo/beijing (see its README for sources and licences).
+public enum DemoCity {
+    /// Builds the demo city's units and the report of names that did not join.
+    public static func build() throws -> (units: [OrgUnit], report: BeijingDemoCity.JoinReport) {
+        func read(_ name: String) throws -> String {
+            guard let url = Bundle.module.url(forResource: name, withExtension: "csv", subdirectory: "Resources/demo/beijing") else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Resources/demo/beijing/\(name).csv"])
+            }
+            return try String(contentsOf: url, encoding: .utf8)
+        }
+        return try BeijingDemoCity.build(from: .init(
+            districts: try read("beijing_districts"), townships: try read("beijing_townships_nbs"),
+            communities: try read("beijing_towns_villages_jionlp")))
+    }
+
+    /// Loads the demo city into an empty database; a database that already has units is left as it is.
+    public static func seedIfEmpty(_ store: any Store, now: Date, logger: Logger) async throws {
+        let repository = UnitRepository(store: store)
+        guard try await repository.count() == 0 else { return }
+        let (units, report) = try build()
+        let summary = try await repository.importUnits(
+            units.enumerated().map { UnitRow(line: $0.offset + 1, unit: $0.element) }, file: "demo/beijing", now: now)
+        logger.info("demo city loaded", metadata: [
+            "units": "\(summary.inserted)", "communities.matched": "\(report.communitiesMatched)",
+            "communities.unmatched": "\(report.communitiesUnmatched)",
+        ])
+    }
+}

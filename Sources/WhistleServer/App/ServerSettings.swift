@@ -1,0 +1,47 @@
+import Configuration
+import Logging
+import WhistleStore
+
+/// Everything the server reads from configuration, with its defaults. Sources, highest first: command line,
+/// environment (`WHISTLE_` + the key in capitals, e.g. `WHISTLE_DB_URL`), the JSON config file
+/// (`--config`), then these defaults.
+public struct ServerSettings: Sendable {
+    /// `db.url`: `sqlite:PATH` or `postgres://user:password@host:port/database`.
+    public var database: DatabaseLocation
+    /// `db.migrate`: apply pending migrations at start (otherwise `/readyz` reports them until `whistle migrate`).
+    public var migrateOnStart: Bool
+    /// `demo`: load the Beijing demo city into an empty database.
+    public var demo: Bool
+    /// `log.level`: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: Logger.Level
+    /// `log.format`: `json` (one object a line, for collectors) or `text`.
+    public var logFormat: LogFormat
+
+    public enum LogFormat: String, Sendable { case json, text }
+
+    public static let defaultDatabaseURL = "sqlite:whistle.sqlite"
+
+    public init(reader: ConfigReader) throws {
+        database = try DatabaseLocation(parsing: reader.string(forKey: "db.url", default: Self.defaultDatabaseURL))
+        migrateOnStart = reader.bool(forKey: "db.migrate", default: true)
+        demo = reader.bool(forKey: "demo", default: false)
+        logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info")) ?? .info
+        logFormat = LogFormat(rawValue: reader.string(forKey: "log.format", default: "json")) ?? .json
+    }
+}
+
+extension ConfigReader {
+    /// The reader Whistle's commands use: `overrides` (from the command line) first, then the environment,
+    /// then the JSON file at `configFile` if given.
+    public static func whistle(overrides: [AbsoluteConfigKey: ConfigValue], configFile: String?) async throws -> ConfigReader {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "command line", values: overrides),
+            EnvironmentVariablesProvider().prefixKeys(with: ["whistle"]),
+        ]
+        if let configFile {
+            let location = ConfigReader(provider: InMemoryProvider(values: ["filePath": .init(.string(configFile), isSecret: false)]))
+            providers.append(try await FileProvider<JSONSnapshot>(config: location))
+        }
+        return ConfigReader(providers: providers)
+    }
+}

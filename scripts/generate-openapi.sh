@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates Sources/WhistleAPI/Generated from openapi/openapi.yaml with swift-openapi-generator.
+# The generated code is committed so that normal builds never compile the generator (it costs ~15 % of a
+# cold build). `--check` regenerates into a temporary folder and fails if the committed code has drifted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+GENERATOR_VERSION=1.14.3
+WORK=.build-openapi-generator
+CONFIG=Sources/WhistleAPI/openapi-generator-config.yaml
+SPEC=openapi/openapi.yaml
+OUT=Sources/WhistleAPI/Generated
+
+if [ ! -d "$WORK/src" ]; then
+  git -c advice.detachedHead=false clone -q --depth 1 --branch "$GENERATOR_VERSION" \
+    https://github.com/apple/swift-openapi-generator.git "$WORK/src"
+fi
+swift build -q --package-path "$WORK/src" --scratch-path "$WORK/build" --product swift-openapi-generator
+GENERATOR="$WORK/build/debug/swift-openapi-generator"
+
+if [ "${1:-}" = "--check" ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  "$GENERATOR" generate --config "$CONFIG" --output-directory "$tmp" "$SPEC" >"$tmp.log" 2>&1 || { cat "$tmp.log" >&2; exit 1; }
+  if ! diff -ru "$OUT" "$tmp"; then
+    echo "Sources/WhistleAPI/Generated has drifted from $SPEC: run scripts/generate-openapi.sh and commit." >&2
+    exit 1
+  fi
+  echo "OpenAPI generated code matches $SPEC."
+else
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+  "$GENERATOR" generate --config "$CONFIG" --output-directory "$OUT" "$SPEC"
+fi
