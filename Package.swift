@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Pure domain: no I/O, no clock reads.
@@ -84,18 +85,26 @@ let package = Package(
         ),
         .testTarget(
             name: "WhistleCoreTests",
-            dependencies: ["WhistleCore"],
+            dependencies: ["WhistleCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: swiftSettings
+        ),
+        // Fresh databases on either engine for the test targets.
+        .target(
+            name: "WhistleTestSupport",
+            dependencies: ["WhistleStore", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/WhistleTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WhistleStoreTests",
-            dependencies: ["WhistleStore"],
+            dependencies: ["WhistleStore", "WhistleTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WhistleServerTests",
             dependencies: [
                 "WhistleServer",
+                "WhistleTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -24,7 +24,13 @@ public final class PostgresStore: Store {
     }
 
     public func write<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await client.withTransaction(logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
+        do {
+            return try await client.withTransaction(logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
+        } catch let error as PostgresTransactionError {
+            // Callers see the same errors on both engines: the body's own refusal, once rolled back.
+            if let refusal = error.closureError, error.rollbackError == nil { throw refusal }
+            throw error
+        }
     }
 
     public func run() async {

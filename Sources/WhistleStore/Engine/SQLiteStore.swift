@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import SQLKit
 import SQLiteKit
 import ServiceLifecycle
@@ -56,11 +57,13 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// Waits for shutdown, then closes every connection (the writer last, so the WAL is checkpointed).
+    /// Waits for shutdown or cancellation, then closes every connection (the writer last, so the WAL is
+    /// checkpointed). The future-based close runs to the end even though this task is being cancelled.
     public func run() async throws {
         try? await gracefulShutdown()
         for connection in readers.all + writer.all {
-            try? await connection.close()
+            let closed: EventLoopFuture<Void> = connection.close()
+            try? await closed.get()
         }
     }
 }

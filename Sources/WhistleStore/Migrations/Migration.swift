@@ -19,14 +19,13 @@ public enum Migrator {
     @discardableResult
     public static func migrate(_ store: any Store, now: Date = Date()) async throws -> [String] {
         try await store.write { db in
+            try await lock(db, engine: store.engine)
             try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (id BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
         }
         var applied: [String] = []
         for migration in Migration.all {
             let didApply = try await store.write { db in
-                if store.engine == .postgres {
-                    try await db.raw("SELECT pg_advisory_xact_lock(\(literal: advisoryLockKey))").run()
-                }
+                try await lock(db, engine: store.engine)
                 let done = try await db.raw("SELECT id FROM schema_migrations WHERE id = \(bind: migration.id)").first()
                 guard done == nil else { return false }
                 for statement in migration.statements(store.engine) {
@@ -38,6 +37,13 @@ public enum Migrator {
             if didApply { applied.append(migration.name) }
         }
         return applied
+    }
+
+    /// Holds the migration lock until the transaction ends. On SQLite the writer lock already serialises.
+    private static func lock(_ db: any SQLDatabase, engine: Engine) async throws {
+        if engine == .postgres {
+            try await db.raw("SELECT pg_advisory_xact_lock(\(literal: advisoryLockKey))").run()
+        }
     }
 
     /// The names of migrations not yet applied (for readiness checks); all of them on an empty database.
