@@ -20,7 +20,7 @@ struct Whistle: AsyncParsableCommand {
             Every option can also come from the environment (WHISTLE_DB_URL, WHISTLE_HTTP_PORT, …) or from a
             JSON file given with --config ({"db": {"url": "…"}, "http": {"port": 8080}}); the command line wins.
             """,
-        subcommands: [Serve.self, Migrate.self, Import.self, DemoCityReport.self])
+        subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Audit.self, DemoCityReport.self])
 }
 
 /// Options every command that touches the database shares.
@@ -141,6 +141,121 @@ struct Import: AsyncParsableCommand {
                 return try await UnitRepository(store: store).setBoundaries(grids, file: file, now: Date())
             }
             print("已导入 imported \(count) 个网格边界 grid boundaries from \(file)")
+        }
+    }
+}
+
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "People and the roles they hold at units.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a person (if new) and grant them a role at a unit.",
+            discussion: "Roles: \(Role.allCases.map { "\($0.rawValue) (\($0.nameZh))" }.joined(separator: ", ")).")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The person's identifier, e.g. an employee number.") var id: String
+        @Option(help: "The person's name.") var name: String
+        @Option(help: "The person's phone.") var phone: String?
+        @Option(help: "The role to grant.") var role: String
+        @Option(help: "The unit code the role is held at, e.g. 110000-RXZX or 110105026.") var unit: String
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else { throw ValidationError("未知角色 unknown role \(self.role)") }
+            try await database.withStore { [self] store in
+                try await Migrator.migrate(store)
+                let people = PeopleRepository(store: store)
+                if try await people.person(id: id) == nil {
+                    try await people.add(Person(id: id, name: name, phone: phone), now: Date())
+                }
+                try await people.grant(RoleAssignment(personID: id, role: role, unitCode: unit), now: Date())
+            }
+            print("已授予 granted \(role.nameZh) (\(role.rawValue)) @ \(unit) to \(id)")
+        }
+    }
+}
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bearer tokens for integrations and tools.", subcommands: [Issue.self, Revoke.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a token acting as a person in a role they hold; printed once.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The person's identifier.") var user: String
+        @Option(help: "A role the person holds.") var role: String
+        @Option(help: "The unit code the role is held at.") var unit: String
+        @Option(help: "What the token is for.") var label: String?
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else { throw ValidationError("未知角色 unknown role \(self.role)") }
+            let token = try await database.withStore { [self] store in
+                try await TokenRepository(store: store).issue(for: RoleAssignment(personID: user, role: role, unitCode: unit), label: label, now: Date())
+            }
+            print(token)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The token.") var token: String
+
+        func run() async throws {
+            let revoked = try await database.withStore { [token] in try await TokenRepository(store: $0).revoke(token, now: Date()) }
+            guard revoked else { throw ValidationError("未知或已吊销的令牌 unknown or already revoked token") }
+            print("已吊销 revoked")
+        }
+    }
+}
+
+struct Calendar: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Working calendars: official holiday schedules as data.", subcommands: [Import.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a year's holiday schedule (JSON as in Resources/calendars, or iCalendar .ics); restart servers to apply.",
+            discussion: "iCalendar: all-day events; a SUMMARY with 补班/上班 marks a make-up working day, anything else a holiday.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The .json or .ics file.") var file: String
+        @Option(help: "The year to take from an iCalendar feed (required for .ics).") var year: Int?
+        @Option(help: "Where the schedule comes from (the State Council notice), for an iCalendar feed.") var source: String?
+
+        func run() async throws {
+            let schedule: HolidaySchedule
+            if file.lowercased().hasSuffix(".ics") {
+                guard let year else { throw ValidationError("iCalendar 需要 --year / an iCalendar feed needs --year") }
+                schedule = try HolidaySchedule.importICalendar(try readText(file), year: year, source: source)
+            } else {
+                schedule = try HolidaySchedule.decode(from: Data(try readText(file).utf8))
+            }
+            try await database.withStore { store in
+                try await Migrator.migrate(store)
+                try await CalendarRepository(store: store).save(schedule, now: Date())
+            }
+            print("已导入 imported \(schedule.year): \(schedule.holidays.count) 个节假日 holidays, \(schedule.makeUpWorkdays.count) 个调休上班日 make-up working days")
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the audit chain and report the first broken link; exits 1 if the log was edited or cut.")
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let verification = try await database.withStore { try await AuditLog.verify($0) }
+            print(verification)
+            if !verification.isIntact { throw ExitCode.failure }
         }
     }
 }

@@ -20,12 +20,12 @@ import Testing
         try await TestApp.withClient { client in
             let all = try await client.execute(uri: "/api/v1/units/110105/children", method: .get)
             let codes = (all.object["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
-            #expect(codes == ["110105026", "110105027", "110105-CGW"])
+            #expect(codes == ["110105026", "110105027", "110105-CGW", "110105-JTW"])
 
             let first = try await client.execute(uri: "/api/v1/units/110105/children?limit=2", method: .get)
             let cursor = try #require(first.object["nextCursor"] as? String)
             let second = try await client.execute(uri: "/api/v1/units/110105/children?limit=2&cursor=\(cursor)", method: .get)
-            #expect((second.object["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["110105-CGW"])
+            #expect((second.object["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["110105-CGW", "110105-JTW"])
             #expect(second.object["nextCursor"] == nil)
 
             let streets = try await client.execute(uri: "/api/v1/units/110105/children?kind=street", method: .get)

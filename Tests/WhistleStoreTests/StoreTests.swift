@@ -183,6 +183,35 @@ import WhistleTestSupport
         }
     }
 
+    /// Concurrent writes share transactions on SQLite (group commit): a refused one must not take its
+    /// neighbours down, and each body sees all-or-nothing of its own writes.
+    @Test(arguments: TestDatabase.engines)
+    func aRefusedWriteNeverAffectsItsNeighbours(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            struct Refused: Error {}
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        do {
+                            try await store.write { db in
+                                try await db.raw("INSERT INTO people (id, name, created_at) VALUES (\(bind: "p\(index)"), 'x', 0)").run()
+                                if index % 10 == 0 { throw Refused() }
+                            }
+                            return true
+                        } catch is Refused {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.count { $0 } == 180)
+            let ids = try await store.read { try await $0.raw("SELECT id FROM people").all().map { try $0.decode(column: "id", as: String.self) } }
+            #expect(ids.count == 180)
+            #expect(!ids.contains("p0") && !ids.contains("p190") && ids.contains("p1"))
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func rolesAreScopedToFittingUnits(engine: Engine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in

@@ -18,6 +18,8 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     public enum Parameters {
+        /// - Remark: Generated from `#/components/parameters/DemandID`.
+        public typealias DemandID = Swift.String
         /// Official division code (6, 9, 12 or 15 digits) or an organisation code such as 110105-CGW.
         ///
         /// - Remark: Generated from `#/components/parameters/UnitCode`.

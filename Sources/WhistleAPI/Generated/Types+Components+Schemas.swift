@@ -18,6 +18,858 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// 咨询 consultation · 求助 help · 投诉 complaint · 举报 report · 建议 suggestion
+        ///
+        /// - Remark: Generated from `#/components/schemas/DemandType`.
+        @frozen public enum DemandType: String, Codable, Hashable, Sendable, CaseIterable {
+            case consultation = "consultation"
+            case help = "help"
+            case complaint = "complaint"
+            case report = "report"
+            case suggestion = "suggestion"
+        }
+        /// - Remark: Generated from `#/components/schemas/Channel`.
+        @frozen public enum Channel: String, Codable, Hashable, Sendable, CaseIterable {
+            case phone = "phone"
+            case web = "web"
+            case app = "app"
+            case wechat = "wechat"
+            case weibo = "weibo"
+            case gridPatrol = "grid_patrol"
+            case video = "video"
+            case leaderReferral = "leader_referral"
+            case open311 = "open311"
+            case _import = "import"
+        }
+        /// - Remark: Generated from `#/components/schemas/PartyType`.
+        @frozen public enum PartyType: String, Codable, Hashable, Sendable, CaseIterable {
+            case person = "person"
+            case legalPerson = "legal_person"
+            case organisation = "organisation"
+        }
+        /// - Remark: Generated from `#/components/schemas/DemandStatus`.
+        @frozen public enum DemandStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case received = "received"
+            case transferred = "transferred"
+            case answered = "answered"
+            case dispatched = "dispatched"
+            case inProgress = "in_progress"
+            case returned = "returned"
+            case parked = "parked"
+            case resultReported = "result_reported"
+            case callbackDone = "callback_done"
+            case closed = "closed"
+            case merged = "merged"
+        }
+        /// - Remark: Generated from `#/components/schemas/Location`.
+        public struct Location: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Location/address`.
+            public var address: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Location/longitude`.
+            public var longitude: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Location/latitude`.
+            public var latitude: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Location/gridCode`.
+            public var gridCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Location/areaCode`.
+            public var areaCode: Swift.String?
+            /// Creates a new `Location`.
+            ///
+            /// - Parameters:
+            ///   - address:
+            ///   - longitude:
+            ///   - latitude:
+            ///   - gridCode:
+            ///   - areaCode:
+            public init(
+                address: Swift.String,
+                longitude: Swift.Double? = nil,
+                latitude: Swift.Double? = nil,
+                gridCode: Swift.String? = nil,
+                areaCode: Swift.String? = nil
+            ) {
+                self.address = address
+                self.longitude = longitude
+                self.latitude = latitude
+                self.gridCode = gridCode
+                self.areaCode = areaCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case address
+                case longitude
+                case latitude
+                case gridCode
+                case areaCode
+            }
+        }
+        /// Name and phone are masked (张* / 138****5678) for roles that do not need them, and for 保密 demands.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Complainant`.
+        public struct Complainant: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Complainant/name`.
+            public var name: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Complainant/phone`.
+            public var phone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Complainant/confidential`.
+            public var confidential: Swift.Bool?
+            /// Creates a new `Complainant`.
+            ///
+            /// - Parameters:
+            ///   - name:
+            ///   - phone:
+            ///   - confidential:
+            public init(
+                name: Swift.String? = nil,
+                phone: Swift.String? = nil,
+                confidential: Swift.Bool? = nil
+            ) {
+                self.name = name
+                self.phone = phone
+                self.confidential = confidential
+            }
+            public enum CodingKeys: String, CodingKey {
+                case name
+                case phone
+                case confidential
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DemandDraft`.
+        public struct DemandDraft: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/type`.
+            public var _type: Components.Schemas.DemandType
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/channel`.
+            public var channel: Components.Schemas.Channel
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/partyType`.
+            public var partyType: Components.Schemas.PartyType?
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/categoryCode`.
+            public var categoryCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/title`.
+            public var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/content`.
+            public var content: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/location`.
+            public var location: Components.Schemas.Location?
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/complainant`.
+            public var complainant: Components.Schemas.Complainant?
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/attachments`.
+            public var attachments: [Swift.String]?
+            /// Transferred to an emergency line: recorded and closed, never scored.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/emergencyTransfer`.
+            @frozen public enum EmergencyTransferPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case _110 = "110"
+                case _119 = "119"
+                case _120 = "120"
+                case _122 = "122"
+            }
+            /// Transferred to an emergency line: recorded and closed, never scored.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/emergencyTransfer`.
+            public var emergencyTransfer: Components.Schemas.DemandDraft.EmergencyTransferPayload?
+            /// 直接答复 — answered at once
+            ///
+            /// - Remark: Generated from `#/components/schemas/DemandDraft/directAnswer`.
+            public var directAnswer: Swift.String?
+            /// Creates a new `DemandDraft`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - channel:
+            ///   - partyType:
+            ///   - categoryCode:
+            ///   - title:
+            ///   - content:
+            ///   - location:
+            ///   - complainant:
+            ///   - attachments:
+            ///   - emergencyTransfer: Transferred to an emergency line: recorded and closed, never scored.
+            ///   - directAnswer: 直接答复 — answered at once
+            public init(
+                _type: Components.Schemas.DemandType,
+                channel: Components.Schemas.Channel,
+                partyType: Components.Schemas.PartyType? = nil,
+                categoryCode: Swift.String? = nil,
+                title: Swift.String? = nil,
+                content: Swift.String,
+                location: Components.Schemas.Location? = nil,
+                complainant: Components.Schemas.Complainant? = nil,
+                attachments: [Swift.String]? = nil,
+                emergencyTransfer: Components.Schemas.DemandDraft.EmergencyTransferPayload? = nil,
+                directAnswer: Swift.String? = nil
+            ) {
+                self._type = _type
+                self.channel = channel
+                self.partyType = partyType
+                self.categoryCode = categoryCode
+                self.title = title
+                self.content = content
+                self.location = location
+                self.complainant = complainant
+                self.attachments = attachments
+                self.emergencyTransfer = emergencyTransfer
+                self.directAnswer = directAnswer
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case channel
+                case partyType
+                case categoryCode
+                case title
+                case content
+                case location
+                case complainant
+                case attachments
+                case emergencyTransfer
+                case directAnswer
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/StepDeadline`.
+        public struct StepDeadline: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/StepDeadline/dueAt`.
+            public var dueAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/StepDeadline/light`.
+            @frozen public enum LightPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case green = "green"
+                case yellow = "yellow"
+                case red = "red"
+            }
+            /// - Remark: Generated from `#/components/schemas/StepDeadline/light`.
+            public var light: Components.Schemas.StepDeadline.LightPayload
+            /// - Remark: Generated from `#/components/schemas/StepDeadline/paused`.
+            public var paused: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/StepDeadline/completedAt`.
+            public var completedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/StepDeadline/overdueAt`.
+            public var overdueAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/StepDeadline/supervisedAt`.
+            public var supervisedAt: Foundation.Date?
+            /// Creates a new `StepDeadline`.
+            ///
+            /// - Parameters:
+            ///   - dueAt:
+            ///   - light:
+            ///   - paused:
+            ///   - completedAt:
+            ///   - overdueAt:
+            ///   - supervisedAt:
+            public init(
+                dueAt: Foundation.Date,
+                light: Components.Schemas.StepDeadline.LightPayload,
+                paused: Swift.Bool,
+                completedAt: Foundation.Date? = nil,
+                overdueAt: Foundation.Date? = nil,
+                supervisedAt: Foundation.Date? = nil
+            ) {
+                self.dueAt = dueAt
+                self.light = light
+                self.paused = paused
+                self.completedAt = completedAt
+                self.overdueAt = overdueAt
+                self.supervisedAt = supervisedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case dueAt
+                case light
+                case paused
+                case completedAt
+                case overdueAt
+                case supervisedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WorkOrder`.
+        public struct WorkOrder: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/unitCode`.
+            public var unitCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/role`.
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case primary = "primary"
+                case coHandler = "co_handler"
+            }
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/role`.
+            public var role: Components.Schemas.WorkOrder.RolePayload
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/status`.
+            public var status: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/statusName`.
+            public var statusName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/deadlineClass`.
+            public var deadlineClass: Swift.String
+            /// By step (sign_for, first_contact, resolution).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/deadlines`.
+            public struct DeadlinesPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.StepDeadline]
+                /// Creates a new `DeadlinesPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.StepDeadline] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// By step (sign_for, first_contact, resolution).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WorkOrder/deadlines`.
+            public var deadlines: Components.Schemas.WorkOrder.DeadlinesPayload
+            /// Creates a new `WorkOrder`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - unitCode:
+            ///   - role:
+            ///   - status:
+            ///   - statusName:
+            ///   - deadlineClass:
+            ///   - deadlines: By step (sign_for, first_contact, resolution).
+            public init(
+                id: Swift.String,
+                unitCode: Swift.String,
+                role: Components.Schemas.WorkOrder.RolePayload,
+                status: Swift.String,
+                statusName: Swift.String,
+                deadlineClass: Swift.String,
+                deadlines: Components.Schemas.WorkOrder.DeadlinesPayload
+            ) {
+                self.id = id
+                self.unitCode = unitCode
+                self.role = role
+                self.status = status
+                self.statusName = statusName
+                self.deadlineClass = deadlineClass
+                self.deadlines = deadlines
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case unitCode
+                case role
+                case status
+                case statusName
+                case deadlineClass
+                case deadlines
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Demand`.
+        public struct Demand: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Demand/id`.
+            public var id: Swift.String
+            /// Date + sequence, e.g. 20261121-0000123.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Demand/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Demand/version`.
+            public var version: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Demand/type`.
+            public var _type: Components.Schemas.DemandType
+            /// - Remark: Generated from `#/components/schemas/Demand/channel`.
+            public var channel: Components.Schemas.Channel
+            /// - Remark: Generated from `#/components/schemas/Demand/partyType`.
+            public var partyType: Components.Schemas.PartyType
+            /// - Remark: Generated from `#/components/schemas/Demand/categoryCode`.
+            public var categoryCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Demand/title`.
+            public var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Demand/content`.
+            public var content: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Demand/location`.
+            public var location: Components.Schemas.Location
+            /// - Remark: Generated from `#/components/schemas/Demand/complainant`.
+            public var complainant: Components.Schemas.Complainant
+            /// - Remark: Generated from `#/components/schemas/Demand/attachments`.
+            public var attachments: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Demand/emergencyTransfer`.
+            public var emergencyTransfer: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Demand/directAnswer`.
+            public var directAnswer: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Demand/status`.
+            public var status: Components.Schemas.DemandStatus
+            /// - Remark: Generated from `#/components/schemas/Demand/statusName`.
+            public var statusName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Demand/orders`.
+            public var orders: [Components.Schemas.WorkOrder]
+            /// - Remark: Generated from `#/components/schemas/Demand/reopenCount`.
+            public var reopenCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Demand/parentId`.
+            public var parentId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Demand/excludedFromScores`.
+            public var excludedFromScores: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/Demand/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Demand/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Demand/closedAt`.
+            public var closedAt: Foundation.Date?
+            /// Creates a new `Demand`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - number: Date + sequence, e.g. 20261121-0000123.
+            ///   - version:
+            ///   - _type:
+            ///   - channel:
+            ///   - partyType:
+            ///   - categoryCode:
+            ///   - title:
+            ///   - content:
+            ///   - location:
+            ///   - complainant:
+            ///   - attachments:
+            ///   - emergencyTransfer:
+            ///   - directAnswer:
+            ///   - status:
+            ///   - statusName:
+            ///   - orders:
+            ///   - reopenCount:
+            ///   - parentId:
+            ///   - excludedFromScores:
+            ///   - createdAt:
+            ///   - updatedAt:
+            ///   - closedAt:
+            public init(
+                id: Swift.String,
+                number: Swift.String,
+                version: Swift.Int,
+                _type: Components.Schemas.DemandType,
+                channel: Components.Schemas.Channel,
+                partyType: Components.Schemas.PartyType,
+                categoryCode: Swift.String? = nil,
+                title: Swift.String? = nil,
+                content: Swift.String,
+                location: Components.Schemas.Location,
+                complainant: Components.Schemas.Complainant,
+                attachments: [Swift.String],
+                emergencyTransfer: Swift.String? = nil,
+                directAnswer: Swift.String? = nil,
+                status: Components.Schemas.DemandStatus,
+                statusName: Swift.String,
+                orders: [Components.Schemas.WorkOrder],
+                reopenCount: Swift.Int,
+                parentId: Swift.String? = nil,
+                excludedFromScores: Swift.Bool? = nil,
+                createdAt: Foundation.Date,
+                updatedAt: Foundation.Date,
+                closedAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.number = number
+                self.version = version
+                self._type = _type
+                self.channel = channel
+                self.partyType = partyType
+                self.categoryCode = categoryCode
+                self.title = title
+                self.content = content
+                self.location = location
+                self.complainant = complainant
+                self.attachments = attachments
+                self.emergencyTransfer = emergencyTransfer
+                self.directAnswer = directAnswer
+                self.status = status
+                self.statusName = statusName
+                self.orders = orders
+                self.reopenCount = reopenCount
+                self.parentId = parentId
+                self.excludedFromScores = excludedFromScores
+                self.createdAt = createdAt
+                self.updatedAt = updatedAt
+                self.closedAt = closedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case number
+                case version
+                case _type = "type"
+                case channel
+                case partyType
+                case categoryCode
+                case title
+                case content
+                case location
+                case complainant
+                case attachments
+                case emergencyTransfer
+                case directAnswer
+                case status
+                case statusName
+                case orders
+                case reopenCount
+                case parentId
+                case excludedFromScores
+                case createdAt
+                case updatedAt
+                case closedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DemandPage`.
+        public struct DemandPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DemandPage/items`.
+            public var items: [Components.Schemas.Demand]
+            /// - Remark: Generated from `#/components/schemas/DemandPage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `DemandPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.Demand],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ActorRef`.
+        public struct ActorRef: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ActorRef/personId`.
+            public var personId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ActorRef/role`.
+            public var role: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ActorRef/unitCode`.
+            public var unitCode: Swift.String
+            /// Creates a new `ActorRef`.
+            ///
+            /// - Parameters:
+            ///   - personId:
+            ///   - role:
+            ///   - unitCode:
+            public init(
+                personId: Swift.String,
+                role: Swift.String,
+                unitCode: Swift.String
+            ) {
+                self.personId = personId
+                self.role = role
+                self.unitCode = unitCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case personId
+                case role
+                case unitCode
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Duration`.
+        public struct Duration: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Duration/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case naturalHours = "naturalHours"
+                case naturalDays = "naturalDays"
+                case workingDays = "workingDays"
+                case workingHours = "workingHours"
+            }
+            /// - Remark: Generated from `#/components/schemas/Duration/kind`.
+            public var kind: Components.Schemas.Duration.KindPayload
+            /// - Remark: Generated from `#/components/schemas/Duration/amount`.
+            public var amount: Swift.Double
+            /// Creates a new `Duration`.
+            ///
+            /// - Parameters:
+            ///   - kind:
+            ///   - amount:
+            public init(
+                kind: Components.Schemas.Duration.KindPayload,
+                amount: Swift.Double
+            ) {
+                self.kind = kind
+                self.amount = amount
+            }
+            public enum CodingKeys: String, CodingKey {
+                case kind
+                case amount
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Callback`.
+        public struct Callback: Codable, Hashable, Sendable {
+            /// false when the resident could not be reached or refused.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Callback/valid`.
+            public var valid: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/Callback/contacted`.
+            public var contacted: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/Callback/solved`.
+            public var solved: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/Callback/satisfaction`.
+            @frozen public enum SatisfactionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case satisfied = "satisfied"
+                case basicallySatisfied = "basically_satisfied"
+                case unsatisfied = "unsatisfied"
+            }
+            /// - Remark: Generated from `#/components/schemas/Callback/satisfaction`.
+            public var satisfaction: Components.Schemas.Callback.SatisfactionPayload?
+            /// - Remark: Generated from `#/components/schemas/Callback/invalidReason`.
+            @frozen public enum InvalidReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case unreachable = "unreachable"
+                case refused = "refused"
+            }
+            /// - Remark: Generated from `#/components/schemas/Callback/invalidReason`.
+            public var invalidReason: Components.Schemas.Callback.InvalidReasonPayload?
+            /// Creates a new `Callback`.
+            ///
+            /// - Parameters:
+            ///   - valid: false when the resident could not be reached or refused.
+            ///   - contacted:
+            ///   - solved:
+            ///   - satisfaction:
+            ///   - invalidReason:
+            public init(
+                valid: Swift.Bool,
+                contacted: Swift.Bool? = nil,
+                solved: Swift.Bool? = nil,
+                satisfaction: Components.Schemas.Callback.SatisfactionPayload? = nil,
+                invalidReason: Components.Schemas.Callback.InvalidReasonPayload? = nil
+            ) {
+                self.valid = valid
+                self.contacted = contacted
+                self.solved = solved
+                self.satisfaction = satisfaction
+                self.invalidReason = invalidReason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case valid
+                case contacted
+                case solved
+                case satisfaction
+                case invalidReason
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DemandAction`.
+        public struct DemandAction: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DemandAction/action`.
+            @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case dispatch = "dispatch"
+                case reDispatch = "re_dispatch"
+                case signFor = "sign_for"
+                case recordContact = "record_contact"
+                case addProgress = "add_progress"
+                case reportResult = "report_result"
+                case requestReturn = "request_return"
+                case ruleOnReturn = "rule_on_return"
+                case requestExtension = "request_extension"
+                case ruleOnExtension = "rule_on_extension"
+                case requestPark = "request_park"
+                case ruleOnPark = "rule_on_park"
+                case unpark = "unpark"
+                case recordCallback = "record_callback"
+                case reopen = "reopen"
+                case close = "close"
+                case merge = "merge"
+                case flagMalicious = "flag_malicious"
+                case flagUnreasonable = "flag_unreasonable"
+                case urge = "urge"
+                case supervise = "supervise"
+            }
+            /// - Remark: Generated from `#/components/schemas/DemandAction/action`.
+            public var action: Components.Schemas.DemandAction.ActionPayload
+            /// - Remark: Generated from `#/components/schemas/DemandAction/order`.
+            public var order: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/primaryUnit`.
+            public var primaryUnit: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/coHandlers`.
+            public var coHandlers: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/unit`.
+            public var unit: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/deadlineClass`.
+            public var deadlineClass: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/categoryCode`.
+            public var categoryCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/note`.
+            public var note: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/summary`.
+            public var summary: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/reason`.
+            public var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/returnReason`.
+            @frozen public enum ReturnReasonPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case wrongArea = "wrong_area"
+                case wrongFunction = "wrong_function"
+                case unclearOwnership = "unclear_ownership"
+                case incompleteInformation = "incomplete_information"
+            }
+            /// - Remark: Generated from `#/components/schemas/DemandAction/returnReason`.
+            public var returnReason: Components.Schemas.DemandAction.ReturnReasonPayload?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/evidence`.
+            public var evidence: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/attachments`.
+            public var attachments: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/leaderApproval`.
+            public var leaderApproval: Components.Schemas.ActorRef?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/approver`.
+            public var approver: Components.Schemas.ActorRef?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/approve`.
+            public var approve: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/dispatchErred`.
+            public var dispatchErred: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/extra`.
+            public var extra: Components.Schemas.Duration?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/callback`.
+            public var callback: Components.Schemas.Callback?
+            /// - Remark: Generated from `#/components/schemas/DemandAction/into`.
+            public var into: Swift.String?
+            /// Creates a new `DemandAction`.
+            ///
+            /// - Parameters:
+            ///   - action:
+            ///   - order:
+            ///   - primaryUnit:
+            ///   - coHandlers:
+            ///   - unit:
+            ///   - deadlineClass:
+            ///   - categoryCode:
+            ///   - note:
+            ///   - summary:
+            ///   - reason:
+            ///   - returnReason:
+            ///   - evidence:
+            ///   - attachments:
+            ///   - leaderApproval:
+            ///   - approver:
+            ///   - approve:
+            ///   - dispatchErred:
+            ///   - extra:
+            ///   - callback:
+            ///   - into:
+            public init(
+                action: Components.Schemas.DemandAction.ActionPayload,
+                order: Swift.String? = nil,
+                primaryUnit: Swift.String? = nil,
+                coHandlers: [Swift.String]? = nil,
+                unit: Swift.String? = nil,
+                deadlineClass: Swift.String? = nil,
+                categoryCode: Swift.String? = nil,
+                note: Swift.String? = nil,
+                summary: Swift.String? = nil,
+                reason: Swift.String? = nil,
+                returnReason: Components.Schemas.DemandAction.ReturnReasonPayload? = nil,
+                evidence: [Swift.String]? = nil,
+                attachments: [Swift.String]? = nil,
+                leaderApproval: Components.Schemas.ActorRef? = nil,
+                approver: Components.Schemas.ActorRef? = nil,
+                approve: Swift.Bool? = nil,
+                dispatchErred: Swift.Bool? = nil,
+                extra: Components.Schemas.Duration? = nil,
+                callback: Components.Schemas.Callback? = nil,
+                into: Swift.String? = nil
+            ) {
+                self.action = action
+                self.order = order
+                self.primaryUnit = primaryUnit
+                self.coHandlers = coHandlers
+                self.unit = unit
+                self.deadlineClass = deadlineClass
+                self.categoryCode = categoryCode
+                self.note = note
+                self.summary = summary
+                self.reason = reason
+                self.returnReason = returnReason
+                self.evidence = evidence
+                self.attachments = attachments
+                self.leaderApproval = leaderApproval
+                self.approver = approver
+                self.approve = approve
+                self.dispatchErred = dispatchErred
+                self.extra = extra
+                self.callback = callback
+                self.into = into
+            }
+            public enum CodingKeys: String, CodingKey {
+                case action
+                case order
+                case primaryUnit
+                case coHandlers
+                case unit
+                case deadlineClass
+                case categoryCode
+                case note
+                case summary
+                case reason
+                case returnReason
+                case evidence
+                case attachments
+                case leaderApproval
+                case approver
+                case approve
+                case dispatchErred
+                case extra
+                case callback
+                case into
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AuditEvent`.
+        public struct AuditEvent: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/kind`.
+            public var kind: Swift.String
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/actor`.
+            public var actor: Components.Schemas.ActorRef?
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/reason`.
+            public var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/details`.
+            public struct DetailsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `DetailsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/details`.
+            public var details: Components.Schemas.AuditEvent.DetailsPayload
+            /// - Remark: Generated from `#/components/schemas/AuditEvent/attachments`.
+            public var attachments: [Swift.String]
+            /// Creates a new `AuditEvent`.
+            ///
+            /// - Parameters:
+            ///   - kind:
+            ///   - at:
+            ///   - actor:
+            ///   - reason:
+            ///   - details:
+            ///   - attachments:
+            public init(
+                kind: Swift.String,
+                at: Foundation.Date,
+                actor: Components.Schemas.ActorRef? = nil,
+                reason: Swift.String? = nil,
+                details: Components.Schemas.AuditEvent.DetailsPayload,
+                attachments: [Swift.String]
+            ) {
+                self.kind = kind
+                self.at = at
+                self.actor = actor
+                self.reason = reason
+                self.details = details
+                self.attachments = attachments
+            }
+            public enum CodingKeys: String, CodingKey {
+                case kind
+                case at
+                case actor
+                case reason
+                case details
+                case attachments
+            }
+        }
         /// city 市 · district 区 · street 街道 · township 乡镇 · area 地区 · community 社区 · village 村 · grid 网格 ·
         /// department 部门 · enterprise 公共服务企业 · stationed_team 派驻力量
         ///

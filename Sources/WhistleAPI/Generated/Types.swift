@@ -17,6 +17,48 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 /// A type that performs HTTP operations defined by the OpenAPI document.
 public protocol APIProtocol: Sendable {
+    /// 诉求列表 List demands, newest first
+    ///
+    /// - Remark: HTTP `GET /demands`.
+    /// - Remark: Generated from `#/paths//demands/get(listDemands)`.
+    func listDemands(_ input: Operations.ListDemands.Input) async throws -> Operations.ListDemands.Output
+    /// 受理诉求 Receive a demand
+    ///
+    /// Intake from any channel. Without a token only public channels (web, app, wechat, weibo, open311) may be
+    /// used. A retried request with the same `Idempotency-Key` returns the demand the first one created (200);
+    /// the same key with a different body is refused (409). 110/119/120/122 transfers and direct answers are
+    /// recorded and closed at once.
+    ///
+    ///
+    /// - Remark: HTTP `POST /demands`.
+    /// - Remark: Generated from `#/paths//demands/post(createDemand)`.
+    func createDemand(_ input: Operations.CreateDemand.Input) async throws -> Operations.CreateDemand.Output
+    /// 查询诉求 Get a demand with its work orders
+    ///
+    /// - Remark: HTTP `GET /demands/{id}`.
+    /// - Remark: Generated from `#/paths//demands/{id}/get(getDemand)`.
+    func getDemand(_ input: Operations.GetDemand.Input) async throws -> Operations.GetDemand.Output
+    /// 办理动作 Act on a demand (dispatch, sign for, report, return, extend, call back, close …)
+    ///
+    /// One step of the loop. With `If-Match` (the ETag of the version acted on), a demand changed meanwhile
+    /// is refused with 409 and nothing changes. Fields each action needs:
+    /// dispatch (primaryUnit, deadlineClass; coHandlers, categoryCode) · re_dispatch (order, unit; deadlineClass, note) ·
+    /// sign_for, record_contact, urge, unpark (order; note) · add_progress (order, note; attachments) ·
+    /// report_result (order, summary; attachments) · request_return (order, returnReason, evidence, leaderApproval; note) ·
+    /// rule_on_return (order, approve; dispatchErred, note) · request_extension (order, extra, reason) ·
+    /// rule_on_extension, rule_on_park (order, approve; note) · request_park (order, reason) ·
+    /// record_callback (callback; note) · reopen, close (note) · merge (into) · flag_malicious (approver; note) ·
+    /// flag_unreasonable (approver, reason) · supervise (order; note).
+    ///
+    ///
+    /// - Remark: HTTP `POST /demands/{id}/actions`.
+    /// - Remark: Generated from `#/paths//demands/{id}/actions/post(actOnDemand)`.
+    func actOnDemand(_ input: Operations.ActOnDemand.Input) async throws -> Operations.ActOnDemand.Output
+    /// 办理记录 The demand's audit trail, oldest first
+    ///
+    /// - Remark: HTTP `GET /demands/{id}/events`.
+    /// - Remark: Generated from `#/paths//demands/{id}/events/get(listDemandEvents)`.
+    func listDemandEvents(_ input: Operations.ListDemandEvents.Input) async throws -> Operations.ListDemandEvents.Output
     /// 按名称搜索单位 Search units by name
     ///
     /// - Remark: HTTP `GET /units`.
@@ -38,6 +80,90 @@ public protocol APIProtocol: Sendable {
 
 /// Convenience overloads for operation inputs.
 extension APIProtocol {
+    /// 诉求列表 List demands, newest first
+    ///
+    /// - Remark: HTTP `GET /demands`.
+    /// - Remark: Generated from `#/paths//demands/get(listDemands)`.
+    public func listDemands(
+        query: Operations.ListDemands.Input.Query = .init(),
+        headers: Operations.ListDemands.Input.Headers = .init()
+    ) async throws -> Operations.ListDemands.Output {
+        try await listDemands(Operations.ListDemands.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 受理诉求 Receive a demand
+    ///
+    /// Intake from any channel. Without a token only public channels (web, app, wechat, weibo, open311) may be
+    /// used. A retried request with the same `Idempotency-Key` returns the demand the first one created (200);
+    /// the same key with a different body is refused (409). 110/119/120/122 transfers and direct answers are
+    /// recorded and closed at once.
+    ///
+    ///
+    /// - Remark: HTTP `POST /demands`.
+    /// - Remark: Generated from `#/paths//demands/post(createDemand)`.
+    public func createDemand(
+        headers: Operations.CreateDemand.Input.Headers = .init(),
+        body: Operations.CreateDemand.Input.Body
+    ) async throws -> Operations.CreateDemand.Output {
+        try await createDemand(Operations.CreateDemand.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 查询诉求 Get a demand with its work orders
+    ///
+    /// - Remark: HTTP `GET /demands/{id}`.
+    /// - Remark: Generated from `#/paths//demands/{id}/get(getDemand)`.
+    public func getDemand(
+        path: Operations.GetDemand.Input.Path,
+        headers: Operations.GetDemand.Input.Headers = .init()
+    ) async throws -> Operations.GetDemand.Output {
+        try await getDemand(Operations.GetDemand.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// 办理动作 Act on a demand (dispatch, sign for, report, return, extend, call back, close …)
+    ///
+    /// One step of the loop. With `If-Match` (the ETag of the version acted on), a demand changed meanwhile
+    /// is refused with 409 and nothing changes. Fields each action needs:
+    /// dispatch (primaryUnit, deadlineClass; coHandlers, categoryCode) · re_dispatch (order, unit; deadlineClass, note) ·
+    /// sign_for, record_contact, urge, unpark (order; note) · add_progress (order, note; attachments) ·
+    /// report_result (order, summary; attachments) · request_return (order, returnReason, evidence, leaderApproval; note) ·
+    /// rule_on_return (order, approve; dispatchErred, note) · request_extension (order, extra, reason) ·
+    /// rule_on_extension, rule_on_park (order, approve; note) · request_park (order, reason) ·
+    /// record_callback (callback; note) · reopen, close (note) · merge (into) · flag_malicious (approver; note) ·
+    /// flag_unreasonable (approver, reason) · supervise (order; note).
+    ///
+    ///
+    /// - Remark: HTTP `POST /demands/{id}/actions`.
+    /// - Remark: Generated from `#/paths//demands/{id}/actions/post(actOnDemand)`.
+    public func actOnDemand(
+        path: Operations.ActOnDemand.Input.Path,
+        headers: Operations.ActOnDemand.Input.Headers = .init(),
+        body: Operations.ActOnDemand.Input.Body
+    ) async throws -> Operations.ActOnDemand.Output {
+        try await actOnDemand(Operations.ActOnDemand.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 办理记录 The demand's audit trail, oldest first
+    ///
+    /// - Remark: HTTP `GET /demands/{id}/events`.
+    /// - Remark: Generated from `#/paths//demands/{id}/events/get(listDemandEvents)`.
+    public func listDemandEvents(
+        path: Operations.ListDemandEvents.Input.Path,
+        headers: Operations.ListDemandEvents.Input.Headers = .init()
+    ) async throws -> Operations.ListDemandEvents.Output {
+        try await listDemandEvents(Operations.ListDemandEvents.Input(
+            path: path,
+            headers: headers
+        ))
+    }
     /// 按名称搜索单位 Search units by name
     ///
     /// - Remark: HTTP `GET /units`.

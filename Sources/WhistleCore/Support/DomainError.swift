@@ -21,4 +21,6 @@ public enum DomainErrorKind: String, Sendable {
     case conflict
     /// The caller may not do this (HTTP 403).
     case forbidden
+    /// The caller has not said who they are (HTTP 401).
+    case unauthenticated
 }

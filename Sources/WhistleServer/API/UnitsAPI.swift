@@ -3,11 +3,8 @@ import WhistleAPI
 import WhistleCore
 import WhistleStore
 
-/// The native API's handlers (the generated `APIProtocol`). Refusals are thrown as domain errors and
-/// rendered as problem documents by ``ProblemMiddleware``.
-struct WhistleAPIHandler: APIProtocol {
-    let units: UnitRepository
-
+/// Units: the organisation tree.
+extension WhistleAPIHandler {
     func getUnit(_ input: Operations.GetUnit.Input) async throws -> Operations.GetUnit.Output {
         let code = try validCode(input.path.code)
         guard let unit = try await units.unit(code: code) else { throw CityModelError.unitNotFound(code: code) }
@@ -37,14 +34,14 @@ struct WhistleAPIHandler: APIProtocol {
         return .ok(.init(body: .json(.init(page))))
     }
 
-    private func validCode(_ code: String) throws -> String {
+    func validCode(_ code: String) throws -> String {
         guard (1...64).contains(code.count) else {
             throw RequestError.invalidParameter(name: "code", reason: "长度应为 1–64 / length 1 to 64")
         }
         return code
     }
 
-    private func validCursor(_ cursor: String?) throws -> String? {
+    func validCursor(_ cursor: String?) throws -> String? {
         guard let cursor else { return nil }
         guard (1...200).contains(cursor.count) else {
             throw RequestError.invalidParameter(name: "cursor", reason: "应为上一页返回的 nextCursor / the nextCursor of the previous page")
@@ -52,7 +49,7 @@ struct WhistleAPIHandler: APIProtocol {
         return cursor
     }
 
-    private func pageSize(_ limit: Int?) throws -> Int {
+    func pageSize(_ limit: Int?) throws -> Int {
         guard let limit else { return 100 }
         guard (1...1000).contains(limit) else {
             throw RequestError.invalidParameter(name: "limit", reason: "应在 1–1000 之间 / between 1 and 1000")

@@ -25,17 +25,28 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
         return logger
     }()
 
+    let rules = try LoopConfiguration(bundled: try LoopConfiguration.bundledSchedules())
+    // Opened last: nothing below can fail, so an open store always reaches the service group that closes it.
     let store = try await openStore(settings.database, logger: logger)
-    let router = buildRouter(store: store)
+    let router = buildRouter(store: store, rules: rules, clock: clock)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
         services: [store],
         logger: logger)
+    if settings.deadlinesEnabled {
+        app.addServices(DeadlineService(
+            demands: DemandRepository(store: store), configuration: rules, clock: clock, interval: settings.deadlineInterval,
+            batch: settings.deadlineBatch, logger: logger, store: store))
+    }
     app.beforeServerStarts {
         if settings.migrateOnStart {
             let applied = try await Migrator.migrate(store, now: clock())
             if !applied.isEmpty { logger.info("migrations applied", metadata: ["migrations": "\(applied)"]) }
+        }
+        // Imported holiday schedules override the bundled ones year by year (imports apply from the next start).
+        if try await Migrator.pending(store).isEmpty {
+            try rules.load(imported: try await CalendarRepository(store: store).all())
         }
         if settings.demo {
             try await DemoCity.seedIfEmpty(store, now: clock(), logger: logger)
@@ -46,15 +57,17 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
 }
 
 /// The routes: operational endpoints at the root, the generated native API under /api/v1.
-func buildRouter(store: any Store) -> Router<WhistleRequestContext> {
+func buildRouter(store: any Store, rules: LoopConfiguration, clock: @escaping @Sendable () -> Date) -> Router<WhistleRequestContext> {
     let router = Router(context: WhistleRequestContext.self)
     // Outermost first: metrics and the request log see the status of the problem document, not the error.
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ETagMiddleware())
+    router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store)))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     do {
-        try WhistleAPIHandler(units: UnitRepository(store: store))
+        try WhistleAPIHandler(units: UnitRepository(store: store), demands: DemandRepository(store: store), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(dateTranscoder: WhistleDateTranscoder()))
     } catch {
         preconditionFailure("the API's routes are fixed and always register: \(error)")

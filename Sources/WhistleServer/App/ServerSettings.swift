@@ -16,6 +16,12 @@ public struct ServerSettings: Sendable {
     public var logLevel: Logger.Level
     /// `log.format`: `json` (one object a line, for collectors) or `text`.
     public var logFormat: LogFormat
+    /// `deadlines.enabled`: run the deadline service in this server.
+    public var deadlinesEnabled: Bool
+    /// `deadlines.interval`: seconds between sweeps for due deadline timers when none was due.
+    public var deadlineInterval: Duration
+    /// `deadlines.batch`: timers fired per transaction.
+    public var deadlineBatch: Int
 
     public enum LogFormat: String, Sendable { case json, text }
 
@@ -27,6 +33,9 @@ public struct ServerSettings: Sendable {
         demo = reader.bool(forKey: "demo", default: false)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info")) ?? .info
         logFormat = LogFormat(rawValue: reader.string(forKey: "log.format", default: "json")) ?? .json
+        deadlinesEnabled = reader.bool(forKey: "deadlines.enabled", default: true)
+        deadlineInterval = .milliseconds(Int(max(0.05, reader.double(forKey: "deadlines.interval", default: 5)) * 1000))
+        deadlineBatch = max(1, reader.int(forKey: "deadlines.batch", default: 100))
     }
 }
 

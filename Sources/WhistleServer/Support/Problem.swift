@@ -151,6 +151,7 @@ extension DomainErrorKind {
         case .notFound: .notFound
         case .conflict: .conflict
         case .forbidden: .forbidden
+        case .unauthenticated: .unauthorized
         }
     }
 }

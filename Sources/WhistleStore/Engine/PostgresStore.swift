@@ -23,7 +23,7 @@ public final class PostgresStore: Store {
         try await client.withConnection { try await body($0.sql(queryLogLevel: .trace)) }
     }
 
-    public func write<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    public func write<R: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> R) async throws -> R {
         do {
             return try await client.withTransaction(logger: logger) { try await body($0.sql(queryLogLevel: .trace)) }
         } catch let error as PostgresTransactionError {

@@ -3,21 +3,38 @@ import NIOCore
 import SQLKit
 import SQLiteKit
 import ServiceLifecycle
+import Synchronization
 
-/// The embedded store: one SQLite file in WAL mode. All writes go through one connection behind an async
-/// lock and start with `BEGIN IMMEDIATE`, so a transaction never fails half-way on a lock upgrade; readers
-/// use their own connections and run in parallel with the writer. `synchronous=FULL`: a commit is on disk
-/// before `write` returns.
+/// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit is on disk before
+/// `write` returns. Readers use their own connections and run in parallel with the writer.
+///
+/// Writes use group commit: one writer task takes every `write` waiting at that moment, runs each body in
+/// its own savepoint inside one `BEGIN IMMEDIATE` transaction, and commits once, so one fsync serves the
+/// whole batch. A body that throws rolls back only its savepoint; if the commit itself fails, every
+/// body of the batch fails. Nobody's answer is sent before the commit that holds their write.
 public final class SQLiteStore: Store {
     public let engine = Engine.sqlite
     public let path: String
-    private let writer: ConnectionPool<SQLiteConnection>
+    private let writer: SQLiteConnection
     private let readers: ConnectionPool<SQLiteConnection>
+    private let queue = Mutex(WriteQueue())
+    /// Upper bound of writes per transaction, so a flood cannot grow one transaction without end.
+    static let maximumBatch = 256
+
+    private struct WriteQueue {
+        var pending: [PendingWrite] = []
+        var writerRunning = false
+    }
+
+    private struct PendingWrite: Sendable {
+        let body: @Sendable (any SQLDatabase) async throws -> any Sendable
+        let done: CheckedContinuation<any Sendable, any Error>
+    }
 
     /// Opens (creating if needed) the database file with one writer and `readers` reader connections.
     public init(path: String, readers readerCount: Int = 4, logger: Logger) async throws {
         self.path = path
-        let writerConnection = try await Self.connect(path, logger: logger, pragmas: [
+        writer = try await Self.connect(path, logger: logger, pragmas: [
             "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
         ])
         var readerConnections: [SQLiteConnection] = []
@@ -26,7 +43,6 @@ public final class SQLiteStore: Store {
                 "PRAGMA query_only=ON", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
             ]))
         }
-        writer = ConnectionPool([writerConnection])
         readers = ConnectionPool(readerConnections)
     }
 
@@ -42,26 +58,64 @@ public final class SQLiteStore: Store {
         try await readers.withConnection { try await body($0.sql(queryLogLevel: .trace)) }
     }
 
-    public func write<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await writer.withConnection { connection in
-            let db = connection.sql(queryLogLevel: .trace)
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
+    public func write<R: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> R) async throws -> R {
+        let result = try await withCheckedThrowingContinuation { (done: CheckedContinuation<any Sendable, any Error>) in
+            let startWriter = queue.withLock { queue in
+                queue.pending.append(PendingWrite(body: { try await body($0) }, done: done))
+                defer { queue.writerRunning = true }
+                return !queue.writerRunning
+            }
+            if startWriter {
+                Task { await self.drain() }
             }
         }
+        return result as! R  // the continuation is resumed with exactly what `body` returned
+    }
+
+    /// Runs batches until the queue is empty. Only one drain runs at a time (`writerRunning`).
+    private func drain() async {
+        while true {
+            let batch: [PendingWrite] = queue.withLock { queue in
+                let batch = Array(queue.pending.prefix(Self.maximumBatch))
+                queue.pending.removeFirst(batch.count)
+                if batch.isEmpty { queue.writerRunning = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [PendingWrite]) async {
+        let db = writer.sql(queryLogLevel: .trace)
+        var outcomes: [Result<any Sendable, any Error>] = []
+        do {
+            try await db.raw("BEGIN IMMEDIATE").run()
+            for write in batch {
+                try await db.raw("SAVEPOINT write").run()
+                do {
+                    outcomes.append(.success(try await write.body(db)))
+                    try await db.raw("RELEASE write").run()
+                } catch {
+                    try await db.raw("ROLLBACK TO write").run()
+                    try await db.raw("RELEASE write").run()
+                    outcomes.append(.failure(error))
+                }
+            }
+            try await db.raw("COMMIT").run()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            for write in batch { write.done.resume(throwing: error) }
+            return
+        }
+        for (write, outcome) in zip(batch, outcomes) { write.done.resume(with: outcome) }
     }
 
     /// Waits for shutdown or cancellation, then closes every connection (the writer last, so the WAL is
     /// checkpointed). The future-based close runs to the end even though this task is being cancelled.
     public func run() async throws {
         try? await gracefulShutdown()
-        for connection in readers.all + writer.all {
+        for connection in readers.all + [writer] {
             let closed: EventLoopFuture<Void> = connection.close()
             try? await closed.get()
         }

@@ -58,7 +58,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 public protocol Store: Service, Sendable {
     var engine: Engine { get }
     func read<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
-    func write<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func write<R: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> R) async throws -> R
 }
 
 extension Store {

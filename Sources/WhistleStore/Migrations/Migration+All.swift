@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -49,5 +49,109 @@ extension Migration {
             """,
             "CREATE INDEX role_assignments_by_unit ON role_assignments (unit_code)",
         ]
+    }
+
+    /// 2026-11-21: the append-only, hash-chained audit log and its head.
+    static let auditLog = Migration(id: 2, name: "0002_audit_log") { _ in
+        [
+            """
+            CREATE TABLE audit_events (
+                seq BIGINT PRIMARY KEY CHECK (seq > 0),
+                at BIGINT NOT NULL,
+                subject_type TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT,
+                reason TEXT,
+                payload TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_events_by_subject ON audit_events (subject_type, subject_id, seq)",
+            "CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '\(AuditLog.genesis)')",
+        ]
+    }
+
+    /// 2026-11-21: durable timers for the deadline service.
+    static let timers = Migration(id: 3, name: "0003_timers") { engine in
+        let binary = engine == .postgres ? "COLLATE \"C\"" : "COLLATE BINARY"
+        return [
+            """
+            CREATE TABLE timers (
+                key TEXT \(binary) PRIMARY KEY,
+                subject_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                due_at BIGINT NOT NULL,
+                payload TEXT NOT NULL,
+                fired_at BIGINT
+            )
+            """,
+            "CREATE INDEX timers_due ON timers (due_at) WHERE fired_at IS NULL",
+            "CREATE INDEX timers_by_subject ON timers (subject_id)",
+        ]
+    }
+
+    /// 2026-11-21: demands (the case file as a document, with the columns queries need), their orders'
+    /// projection, idempotency keys, counters for numbering, and access tokens.
+    static let demands = Migration(id: 4, name: "0004_demands") { engine in
+        let binary = engine == .postgres ? "COLLATE \"C\"" : "COLLATE BINARY"
+        return [
+            """
+            CREATE TABLE demands (
+                id TEXT PRIMARY KEY,
+                number TEXT NOT NULL UNIQUE,
+                version BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                area_code TEXT,
+                category_code TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                sort_key TEXT \(binary) NOT NULL,
+                document TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX demands_by_sort_key ON demands (sort_key)",
+            "CREATE INDEX demands_by_status ON demands (status, sort_key)",
+            """
+            CREATE TABLE work_orders (
+                id TEXT PRIMARY KEY,
+                demand_id TEXT NOT NULL REFERENCES demands (id),
+                unit_code TEXT NOT NULL,
+                role TEXT NOT NULL,
+                status TEXT NOT NULL,
+                is_open BOOLEAN NOT NULL
+            )
+            """,
+            "CREATE INDEX work_orders_by_unit ON work_orders (unit_code, is_open)",
+            "CREATE INDEX work_orders_by_demand ON work_orders (demand_id)",
+            """
+            CREATE TABLE idempotency_keys (
+                key TEXT PRIMARY KEY,
+                request_hash TEXT NOT NULL,
+                demand_id TEXT NOT NULL REFERENCES demands (id),
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+            """
+            CREATE TABLE api_tokens (
+                token_hash TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES people (id),
+                role TEXT NOT NULL,
+                unit_code TEXT NOT NULL REFERENCES units (code),
+                label TEXT,
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+        ]
+    }
+
+    /// 2026-11-21: holiday schedules imported as data.
+    static let holidaySchedules = Migration(id: 5, name: "0005_holiday_schedules") { _ in
+        ["CREATE TABLE holiday_schedules (year INTEGER PRIMARY KEY, source TEXT NOT NULL, document TEXT NOT NULL, imported_at BIGINT NOT NULL)"]
     }
 }

@@ -80,7 +80,11 @@ public struct UnitRepository: Sendable {
                 try await insert.run()
             }
             let updated = rows.count { existing[$0.unit.code] != nil }
-            return ImportSummary(inserted: rows.count - updated, updated: updated)
+            let summary = ImportSummary(inserted: rows.count - updated, updated: updated)
+            try await AuditLog.append([AuditEntry(
+                subjectType: "import", subjectID: file, kind: "units.imported", at: now,
+                details: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)"])], engine: store.engine, in: db)
+            return summary
         }
     }
 
@@ -99,6 +103,9 @@ public struct UnitRepository: Sendable {
                     WHERE code = \(bind: grid.code)
                     """).run()
             }
+            try await AuditLog.append([AuditEntry(
+                subjectType: "import", subjectID: file, kind: "grids.boundaries_imported", at: now,
+                details: ["grids": "\(values.count)"])], engine: store.engine, in: db)
             return values.count
         }
     }

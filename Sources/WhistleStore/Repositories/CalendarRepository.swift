@@ -1,0 +1,37 @@
+import Foundation
+import SQLKit
+import WhistleCore
+
+/// Official holiday schedules imported as data (`whistle calendar import`), one per year. They override
+/// the schedules bundled with Whistle for the same year.
+public struct CalendarRepository: Sendable {
+    let store: any Store
+
+    public init(store: any Store) { self.store = store }
+
+    /// Stores (or replaces) a year's schedule; the replacement is audited with the source of both.
+    public func save(_ schedule: HolidaySchedule, now: Date) async throws {
+        let document = String(decoding: schedule.jsonData(), as: UTF8.self)
+        try await store.write { db in
+            let previous = try await db.raw("SELECT source FROM holiday_schedules WHERE year = \(bind: schedule.year)").first()
+                .map { try $0.decode(column: "source", as: String.self) }
+            try await db.raw("""
+                INSERT INTO holiday_schedules (year, source, document, imported_at)
+                VALUES (\(bind: schedule.year), \(bind: schedule.source), \(bind: document), \(bind: now.millisecondsSince1970))
+                ON CONFLICT (year) DO UPDATE SET source = excluded.source, document = excluded.document, imported_at = excluded.imported_at
+                """).run()
+            var details = ["source": schedule.source, "holidays": "\(schedule.holidays.count)", "makeUpWorkdays": "\(schedule.makeUpWorkdays.count)"]
+            if let previous { details["replaced"] = previous }
+            try await AuditLog.append([AuditEntry(subjectType: "calendar", subjectID: String(schedule.year), kind: "calendar.imported", at: now, details: details)],
+                                      engine: store.engine, in: db)
+        }
+    }
+
+    public func all() async throws -> [HolidaySchedule] {
+        try await store.read { db in
+            try await db.raw("SELECT document FROM holiday_schedules ORDER BY year").all().map {
+                try HolidaySchedule.decode(from: Data(try $0.decode(column: "document", as: String.self).utf8))
+            }
+        }
+    }
+}

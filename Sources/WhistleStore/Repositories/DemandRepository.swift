@@ -1,0 +1,299 @@
+import Crypto
+import Foundation
+import SQLKit
+import WhistleCore
+
+/// Demands and their work orders. Every change goes through the Core state machine (``Intake`` and
+/// ``Loop``); the repository applies its decision in one transaction: the demand document with its new
+/// version (optimistic: a demand changed meanwhile is refused), the orders' projection for inbox queries,
+/// the events in the audit chain, and the timers the deadline service will fire.
+public struct DemandRepository: Sendable {
+    let store: any Store
+
+    public init(store: any Store) { self.store = store }
+
+    /// A submission retried with an idempotency key it already used: the demand it created, or a refusal
+    /// if the body differs.
+    public struct Intake: Sendable {
+        public var demand: Demand
+        public var created: Bool
+    }
+
+    /// Receives a demand. The number is the Beijing date and a per-day sequence, unique across servers
+    /// because the sequence is one row updated in the same transaction.
+    public func receive(
+        _ draft: DemandDraft, idempotencyKey: String?, by actor: Actor?, at now: Date, rules: LoopRules
+    ) async throws -> Intake {
+        let requestHash = try Self.hash(of: draft)
+        do {
+            return try await store.write { db in
+                if let idempotencyKey, let earlier = try await Self.earlier(idempotencyKey, in: db) {
+                    guard earlier.hash == requestHash else { throw DemandStoreError.idempotencyKeyReused(idempotencyKey) }
+                    return Intake(demand: try await Self.load(earlier.demandID, in: db), created: false)
+                }
+                let day = Self.day(of: now)
+                let sequence = try await Self.next(counter: "demand/\(day)", in: db)
+                let number = "\(day)-\(String(repeating: "0", count: max(0, 7 - String(sequence).count)))\(sequence)"
+                let decision = try WhistleCore.Intake.open(draft, id: UUID().uuidString.lowercased(), number: number, by: actor, at: now, rules: rules)
+                try await Self.insert(decision.demand, in: db)
+                try await Self.record(decision, engine: store.engine, rules: rules, in: db)
+                if let idempotencyKey {
+                    try await db.raw("""
+                        INSERT INTO idempotency_keys (key, request_hash, demand_id, created_at)
+                        VALUES (\(bind: idempotencyKey), \(bind: requestHash), \(bind: decision.demand.id), \(bind: now.millisecondsSince1970))
+                        """).run()
+                }
+                return Intake(demand: decision.demand, created: true)
+            }
+        } catch let error where idempotencyKey != nil && !(error is any DomainError) {
+            // Two servers raced with the same key: the loser's insert failed on the key. Answer as a retry.
+            guard let idempotencyKey, let earlier = try await store.read({ try await Self.earlier(idempotencyKey, in: $0) }) else { throw error }
+            guard earlier.hash == requestHash else { throw DemandStoreError.idempotencyKeyReused(idempotencyKey) }
+            return Intake(demand: try await store.read { try await Self.load(earlier.demandID, in: $0) }, created: false)
+        }
+    }
+
+    /// Applies one command. `expectedVersion` (from If-Match) refuses a command based on a stale read.
+    public func apply(
+        _ command: LoopCommand, to id: String, expectedVersion: Int?, by actor: Actor, at now: Date, rules: LoopRules
+    ) async throws -> Demand {
+        try await store.write { [store] db in
+            try await Self.apply(command, to: id, expectedVersion: expectedVersion, by: actor, at: now, rules: rules, engine: store.engine, in: db)
+        }
+    }
+
+    /// ``apply(_:to:expectedVersion:by:at:rules:)`` inside the caller's transaction; `actor` is `nil` for the
+    /// system (the deadline service).
+    static func apply(
+        _ command: LoopCommand, to id: String, expectedVersion: Int?, by actor: Actor?, at now: Date, rules: LoopRules,
+        engine: Engine, in db: any SQLDatabase
+    ) async throws -> Demand {
+        let demand = try await load(id, in: db)
+        if let expectedVersion, expectedVersion != demand.version {
+            throw DemandStoreError.versionConflict(id: id, expected: expectedVersion, actual: demand.version)
+        }
+        if case let .merge(parentID) = command {
+            try Loop.checkMerge(demand, into: try await load(parentID, in: db))
+        }
+        try await checkApprovals(in: command, db: db)
+        let decision = try Loop.decide(demand, command, by: actor, at: now, rules: rules)
+        try await update(decision.demand, from: demand.version, in: db)
+        try await record(decision, engine: engine, rules: rules, in: db)
+        return decision.demand
+    }
+
+    /// Approvals named in a command (a unit leader's approval of a return, the approver of a flag) come
+    /// from the caller; the approver must really hold that role at that unit now.
+    private static func checkApprovals(in command: LoopCommand, db: any SQLDatabase) async throws {
+        let approver: Actor? = switch command {
+        case let .requestReturn(_, _, _, leaderApproval, _): leaderApproval
+        case let .flagMalicious(approver, _), let .flagUnreasonable(approver, _): approver
+        default: nil
+        }
+        guard let approver else { return }
+        let held = try await db.raw("""
+            SELECT 1 FROM role_assignments WHERE person_id = \(bind: approver.personID) AND role = \(bind: approver.role.rawValue)
+            AND unit_code = \(bind: approver.unitCode) AND ended_at IS NULL
+            """).first()
+        guard held != nil else {
+            throw AccessError.roleNotHeld(RoleAssignment(personID: approver.personID, role: approver.role, unitCode: approver.unitCode))
+        }
+    }
+
+    /// Fires due deadline timers (at most `limit`) in one transaction: the overdue and supervision steps are
+    /// decided by the state machine with no actor; a yellow light is recorded. Returns how many fired.
+    public func fireDueTimers(at now: Date, limit: Int, rules: LoopRules) async throws -> Int {
+        try await store.write { [store] db in
+            let due = try await TimerQueue.claimDue(at: now, limit: limit, engine: store.engine, in: db)
+            for scheduled in due {
+                let timer = try Self.decoder.decode(DeadlineTimer.self, from: Data(scheduled.payload.utf8))
+                if let command = timer.command {
+                    _ = try await Self.apply(command, to: timer.demandID, expectedVersion: nil, by: nil, at: now, rules: rules, engine: store.engine, in: db)
+                } else {
+                    try await AuditLog.append([AuditEntry(
+                        subjectType: "demand", subjectID: timer.demandID, kind: "order.light_yellow", at: now,
+                        details: ["order": timer.orderID, "step": timer.step.rawValue])], engine: store.engine, in: db)
+                }
+                try await TimerQueue.markFired(scheduled.key, at: now, in: db)
+            }
+            return due.count
+        }
+    }
+
+    public func demand(id: String) async throws -> Demand {
+        try await store.read { try await Self.load(id, in: $0) }
+    }
+
+    /// Newest first; optionally only one status, or only demands with an order at a unit.
+    public func list(status: DemandStatus?, unit: String?, after cursor: String?, limit: Int) async throws -> Page<Demand> {
+        var query: SQLQueryString = "SELECT d.document, d.sort_key FROM demands d WHERE 1 = 1"
+        if let status { query = query + " AND d.status = \(bind: status.rawValue)" }
+        if let unit { query = query + " AND EXISTS (SELECT 1 FROM work_orders o WHERE o.demand_id = d.id AND o.unit_code = \(bind: unit))" }
+        if let cursor { query = query + " AND d.sort_key > \(bind: cursor)" }
+        query = query + " ORDER BY d.sort_key LIMIT \(bind: limit + 1)"
+        let finalQuery = query
+        let rows = try await store.read { db in
+            try await db.raw(finalQuery).all().map { (try Self.decode($0.decode(column: "document", as: String.self)), try $0.decode(column: "sort_key", as: String.self)) }
+        }
+        let items = Array(rows.prefix(limit))
+        return Page(items: items.map(\.0), nextCursor: rows.count > limit ? items.last?.1 : nil)
+    }
+
+    /// The demand's audit trail.
+    public func events(of id: String) async throws -> [AuditEntry] {
+        try await store.read { db in
+            _ = try await Self.load(id, in: db)
+            return try await AuditLog.entries(subjectType: "demand", subjectID: id, in: db)
+        }
+    }
+
+    // MARK: - Rows
+
+    static func load(_ id: String, in db: any SQLDatabase) async throws -> Demand {
+        guard let row = try await db.raw("SELECT document FROM demands WHERE id = \(bind: id)").first() else {
+            throw DemandStoreError.notFound(id)
+        }
+        return try decode(try row.decode(column: "document", as: String.self))
+    }
+
+    private static func insert(_ demand: Demand, in db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO demands (id, number, version, status, channel, area_code, category_code, created_at, updated_at, sort_key, document)
+            VALUES (\(bind: demand.id), \(bind: demand.number), \(bind: demand.version), \(bind: demand.status.rawValue),
+                    \(bind: demand.channel.rawValue), \(bind: demand.location.areaCode), \(bind: demand.categoryCode),
+                    \(bind: demand.createdAt.millisecondsSince1970), \(bind: demand.updatedAt.millisecondsSince1970),
+                    \(bind: sortKey(demand)), \(bind: try encode(demand)))
+            """).run()
+        try await project(demand.orders, of: demand.id, in: db)
+    }
+
+    /// Writes the new version only if the stored one is still the one decided on: of two concurrent
+    /// commands on one demand exactly one wins, the other is refused and changes nothing.
+    private static func update(_ demand: Demand, from version: Int, in db: any SQLDatabase) async throws {
+        let updated = try await db.raw("""
+            UPDATE demands SET version = \(bind: demand.version), status = \(bind: demand.status.rawValue),
+                area_code = \(bind: demand.location.areaCode), category_code = \(bind: demand.categoryCode),
+                updated_at = \(bind: demand.updatedAt.millisecondsSince1970), document = \(bind: try encode(demand))
+            WHERE id = \(bind: demand.id) AND version = \(bind: version) RETURNING id
+            """).first()
+        guard updated != nil else { throw DemandStoreError.versionConflict(id: demand.id, expected: version, actual: nil) }
+        try await project(demand.orders, of: demand.id, in: db)
+    }
+
+    /// The orders as rows, so a unit's inbox is an index lookup rather than a scan of documents.
+    private static func project(_ orders: [WorkOrder], of demandID: String, in db: any SQLDatabase) async throws {
+        for order in orders {
+            try await db.raw("""
+                INSERT INTO work_orders (id, demand_id, unit_code, role, status, is_open)
+                VALUES (\(bind: order.id), \(bind: demandID), \(bind: order.unitCode), \(bind: order.role.rawValue), \(bind: order.status.rawValue), \(bind: order.isOpen))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open
+                """).run()
+        }
+    }
+
+    /// Events into the audit chain; timers rescheduled from the new state.
+    private static func record(_ decision: Decision, engine: Engine, rules: LoopRules, in db: any SQLDatabase) async throws {
+        try await AuditLog.append(decision.events.map(\.auditEntry), engine: engine, in: db)
+        let timers = try Loop.dueTimers(decision.demand, rules: rules).map { (timer: DeadlineTimer) in
+            ScheduledTimer(key: timer.key, subjectID: decision.demand.id, kind: timer.kind.rawValue, dueAt: timer.at,
+                           payload: String(decoding: try encoder.encode(timer), as: UTF8.self))
+        }
+        try await TimerQueue.schedule(timers, for: decision.demand.id, in: db)
+    }
+
+    private static func earlier(_ key: String, in db: any SQLDatabase) async throws -> (hash: String, demandID: String)? {
+        try await db.raw("SELECT request_hash, demand_id FROM idempotency_keys WHERE key = \(bind: key)").first().map {
+            (try $0.decode(column: "request_hash", as: String.self), try $0.decode(column: "demand_id", as: String.self))
+        }
+    }
+
+    static func next(counter name: String, in db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("""
+            INSERT INTO counters (name, value) VALUES (\(bind: name), 1)
+            ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
+            """).first()?.decode(column: "value", as: Int64.self) ?? 1
+    }
+
+    /// The Beijing calendar date, yyyyMMdd.
+    static func day(of instant: Date) -> String {
+        let beijing = instant.addingTimeInterval(8 * 3600)
+        let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: beijing)
+        return String(format: "%04d%02d%02d", components.year ?? 0, components.month ?? 0, components.day ?? 0)
+    }
+
+    /// Ascending order of the key is newest first.
+    static func sortKey(_ demand: Demand) -> String {
+        let inverted = Int64(1) << 52 - demand.createdAt.millisecondsSince1970
+        return String(format: "%016lld", inverted) + demand.id
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    static func encode(_ demand: Demand) throws -> String { String(decoding: try encoder.encode(demand), as: UTF8.self) }
+    static func decode(_ document: String) throws -> Demand { try decoder.decode(Demand.self, from: Data(document.utf8)) }
+
+    static func hash(of draft: DemandDraft) throws -> String {
+        SHA256.hash(data: try encoder.encode(draft)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension LoopEvent {
+    /// The event as an audit entry about its demand.
+    var auditEntry: AuditEntry {
+        var details = details
+        if let orderID { details["order"] = orderID }
+        return AuditEntry(
+            subjectType: "demand", subjectID: demandID, kind: kind.rawValue, at: at,
+            actor: actor.map { AuditActor(personID: $0.personID, role: $0.role.rawValue, unitCode: $0.unitCode) },
+            reason: reason, details: details, attachments: attachments)
+    }
+}
+
+/// Refusals of the demand store.
+public enum DemandStoreError: DomainError, Equatable {
+    case notFound(String)
+    case versionConflict(id: String, expected: Int, actual: Int?)
+    case idempotencyKeyReused(String)
+
+    public var code: String {
+        switch self {
+        case .notFound: "demand.not_found"
+        case .versionConflict: "demand.version_conflict"
+        case .idempotencyKeyReused: "demand.idempotency_key_reused"
+        }
+    }
+
+    public var kind: DomainErrorKind {
+        switch self {
+        case .notFound: .notFound
+        case .versionConflict, .idempotencyKeyReused: .conflict
+        }
+    }
+
+    public var messageZh: String {
+        switch self {
+        case let .notFound(id): "诉求“\(id)”不存在"
+        case let .versionConflict(id, expected, _): "诉求“\(id)”已被他人修改（您看到的是第 \(expected) 版），请刷新后重试"
+        case let .idempotencyKeyReused(key): "幂等键“\(key)”已用于另一份不同的提交"
+        }
+    }
+
+    public var messageEn: String {
+        switch self {
+        case let .notFound(id): "demand \"\(id)\" does not exist"
+        case let .versionConflict(id, expected, _): "demand \"\(id)\" was changed by someone else (you saw version \(expected)); reload and retry"
+        case let .idempotencyKeyReused(key): "idempotency key \"\(key)\" was already used for a different submission"
+        }
+    }
+}
