@@ -109,6 +109,7 @@ let package = Package(
                 "WhistleServer",
                 "WhistleTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -159,6 +159,9 @@ import WhistleTestSupport
             fired += try await demands.fireDueTimers(at: later, limit: 100, rules: Self.rules)
             #expect(fired == timers)
             #expect(try await demands.fireDueTimers(at: later, limit: 100, rules: Self.rules) == 0)
+            // Every timer stays on record with the time it fired.
+            let rows = try await store.read { try await TimerQueue.timers(of: id, in: $0) }
+            #expect(rows.count == timers && rows.allSatisfy { $0.firedAt == later })
             let kinds = try await demands.events(of: id).map(\.kind)
             // Three steps (sign for, first contact, resolution): each overdue once and supervised once.
             #expect(kinds.filter { $0 == "order.overdue" }.count == 3)

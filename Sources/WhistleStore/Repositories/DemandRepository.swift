@@ -106,6 +106,8 @@ public struct DemandRepository: Sendable {
         try await store.write { [store] db in
             let due = try await TimerQueue.claimDue(at: now, limit: limit, engine: store.engine, in: db)
             for scheduled in due {
+                // Marked first: deciding reschedules the demand's pending timers, which would drop this one.
+                try await TimerQueue.markFired(scheduled.key, at: now, in: db)
                 let timer = try Self.decoder.decode(DeadlineTimer.self, from: Data(scheduled.payload.utf8))
                 if let command = timer.command {
                     _ = try await Self.apply(command, to: timer.demandID, expectedVersion: nil, by: nil, at: now, rules: rules, engine: store.engine, in: db)
@@ -114,7 +116,6 @@ public struct DemandRepository: Sendable {
                         subjectType: "demand", subjectID: timer.demandID, kind: "order.light_yellow", at: now,
                         details: ["order": timer.orderID, "step": timer.step.rawValue])], engine: store.engine, in: db)
                 }
-                try await TimerQueue.markFired(scheduled.key, at: now, in: db)
             }
             return due.count
         }
