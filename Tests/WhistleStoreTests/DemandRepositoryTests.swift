@@ -52,6 +52,47 @@ import WhistleTestSupport
         }
     }
 
+    /// Many submissions at once share transactions: each still gets its own demand or refusal, numbers stay
+    /// dense and unique (a refusal takes none), and one key sent twice yields one demand.
+    @Test(arguments: TestDatabase.engines)
+    func concurrentIntakesKeepTheirOwnOutcomes(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let demands = DemandRepository(store: store)
+            let outcomes = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for index in 0..<120 {
+                    group.addTask {
+                        let draft = index % 10 == 3 ? Self.draft("") : Self.draft("第 \(index % 100) 件")  // every 10th is empty: refused
+                        let key: String? = index >= 100 ? "dup-\(index % 2)" : nil  // 20 submissions over two keys
+                        do {
+                            let intake = try await demands.receive(draft, idempotencyKey: key, by: Self.agent, at: Self.at(10), rules: Self.rules)
+                            return (index, intake.demand.number + (intake.created ? "" : "/retry"))
+                        } catch let error as any DomainError {
+                            return (index, error.code)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+            }
+            let refused = outcomes.filter { $0.key < 100 && $0.value == "demand.invalid_field" }.map(\.key).sorted()
+            #expect(refused == Array(stride(from: 3, to: 100, by: 10)))
+            // An empty body under a key already taken by another body may be refused for either reason.
+            for index in [103, 113] {
+                #expect(["demand.invalid_field", "demand.idempotency_key_reused"].contains(outcomes[index]))
+            }
+            // Per key: one demand was created; the other submissions with that key got it back or, when their
+            // body differs, a refusal.
+            for key in 0..<2 {
+                let same = (100..<120).filter { $0 % 2 == key }.compactMap { outcomes[$0] }
+                #expect(same.filter { !$0.hasSuffix("/retry") && $0.hasPrefix("2026") }.count <= 1)
+            }
+            let numbers = outcomes.values.filter { $0.hasPrefix("20260302-") && !$0.hasSuffix("/retry") }.sorted()
+            #expect(Set(numbers).count == numbers.count)
+            #expect(numbers == (1...numbers.count).map { DemandRepository.number(day: "20260302", sequence: Int64($0)) })
+            #expect(try await Self.count("demands", store) == numbers.count)
+            #expect(try await AuditLog.verify(store).isIntact)
+        }
+    }
+
     /// Receive → dispatch → sign → contact → report → call back → close, read back from the store, with
     /// every step in the audit chain and no timers left.
     @Test(arguments: TestDatabase.engines)

@@ -28,7 +28,7 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
     let rules = try LoopConfiguration(bundled: try LoopConfiguration.bundledSchedules())
     // Opened last: nothing below can fail, so an open store always reaches the service group that closes it.
     let store = try await openStore(settings.database, logger: logger)
-    let router = buildRouter(store: store, rules: rules, clock: clock)
+    let router = buildRouter(store: store, rules: rules, intakeBatch: settings.intakeBatch, clock: clock)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
@@ -57,7 +57,7 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
 }
 
 /// The routes: operational endpoints at the root, the generated native API under /api/v1.
-func buildRouter(store: any Store, rules: LoopConfiguration, clock: @escaping @Sendable () -> Date) -> Router<WhistleRequestContext> {
+func buildRouter(store: any Store, rules: LoopConfiguration, intakeBatch: Int, clock: @escaping @Sendable () -> Date) -> Router<WhistleRequestContext> {
     let router = Router(context: WhistleRequestContext.self)
     // Outermost first: metrics and the request log see the status of the problem document, not the error.
     router.add(middleware: MetricsMiddleware())
@@ -67,8 +67,11 @@ func buildRouter(store: any Store, rules: LoopConfiguration, clock: @escaping @S
     router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store)))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     do {
-        try WhistleAPIHandler(units: UnitRepository(store: store), demands: DemandRepository(store: store), configuration: rules, clock: clock)
-            .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(dateTranscoder: WhistleDateTranscoder()))
+        try WhistleAPIHandler(units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: intakeBatch), configuration: rules, clock: clock)
+            .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
+                dateTranscoder: WhistleDateTranscoder(),
+                // Compact: pretty printing costs CPU and bytes on every answer (read it with jq).
+                jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
     } catch {
         preconditionFailure("the API's routes are fixed and always register: \(error)")
     }

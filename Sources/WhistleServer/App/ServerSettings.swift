@@ -16,6 +16,8 @@ public struct ServerSettings: Sendable {
     public var logLevel: Logger.Level
     /// `log.format`: `json` (one object a line, for collectors) or `text`.
     public var logFormat: LogFormat
+    /// `intake.batch`: most submissions received in one transaction (1 = one transaction each).
+    public var intakeBatch: Int
     /// `deadlines.enabled`: run the deadline service in this server.
     public var deadlinesEnabled: Bool
     /// `deadlines.interval`: seconds between sweeps for due deadline timers when none was due.
@@ -29,10 +31,15 @@ public struct ServerSettings: Sendable {
 
     public init(reader: ConfigReader) throws {
         database = try DatabaseLocation(parsing: reader.string(forKey: "db.url", default: Self.defaultDatabaseURL))
+        if case let .sqlite(path, _) = database {
+            // `db.sqlite.batch`: most writes committed together by the SQLite writer (group commit; 1 = off).
+            database = .sqlite(path: path, maximumBatch: max(1, reader.int(forKey: "db.sqlite.batch", default: 256)))
+        }
         migrateOnStart = reader.bool(forKey: "db.migrate", default: true)
         demo = reader.bool(forKey: "demo", default: false)
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info")) ?? .info
         logFormat = LogFormat(rawValue: reader.string(forKey: "log.format", default: "json")) ?? .json
+        intakeBatch = max(1, reader.int(forKey: "intake.batch", default: 128))
         deadlinesEnabled = reader.bool(forKey: "deadlines.enabled", default: true)
         deadlineInterval = .milliseconds(Int(max(0.05, reader.double(forKey: "deadlines.interval", default: 5)) * 1000))
         deadlineBatch = max(1, reader.int(forKey: "deadlines.batch", default: 100))

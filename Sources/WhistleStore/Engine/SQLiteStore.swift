@@ -18,8 +18,9 @@ public final class SQLiteStore: Store {
     private let writer: SQLiteConnection
     private let readers: ConnectionPool<SQLiteConnection>
     private let queue = Mutex(WriteQueue())
-    /// Upper bound of writes per transaction, so a flood cannot grow one transaction without end.
-    static let maximumBatch = 256
+    /// Upper bound of writes per transaction, so a flood cannot grow one transaction without end
+    /// (1 turns group commit off: one transaction and one fsync per write).
+    let maximumBatch: Int
 
     private struct WriteQueue {
         var pending: [PendingWrite] = []
@@ -32,8 +33,9 @@ public final class SQLiteStore: Store {
     }
 
     /// Opens (creating if needed) the database file with one writer and `readers` reader connections.
-    public init(path: String, readers readerCount: Int = 4, logger: Logger) async throws {
+    public init(path: String, readers readerCount: Int = 4, maximumBatch: Int = 256, logger: Logger) async throws {
         self.path = path
+        self.maximumBatch = max(1, maximumBatch)
         writer = try await Self.connect(path, logger: logger, pragmas: [
             "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
         ])
@@ -76,7 +78,7 @@ public final class SQLiteStore: Store {
     private func drain() async {
         while true {
             let batch: [PendingWrite] = queue.withLock { queue in
-                let batch = Array(queue.pending.prefix(Self.maximumBatch))
+                let batch = Array(queue.pending.prefix(maximumBatch))
                 queue.pending.removeFirst(batch.count)
                 if batch.isEmpty { queue.writerRunning = false }
                 return batch

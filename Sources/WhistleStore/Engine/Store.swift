@@ -12,7 +12,7 @@ public enum Engine: String, Sendable, CaseIterable {
 
 /// Where the data lives, parsed from `sqlite:PATH` or `postgres://user:password@host:port/database`.
 public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
-    case sqlite(path: String)
+    case sqlite(path: String, maximumBatch: Int = 256)
     case postgres(host: String, port: Int, user: String, password: String?, database: String, requireTLS: Bool)
 
     /// Parses a database URL; a bare path is read as an SQLite file.
@@ -46,7 +46,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     /// The location without its password, for logs.
     public var description: String {
         switch self {
-        case let .sqlite(path): "sqlite:\(path)"
+        case let .sqlite(path, _): "sqlite:\(path)"
         case let .postgres(host, port, user, _, database, _): "postgres://\(user)@\(host):\(port)/\(database)"
         }
     }
@@ -75,8 +75,8 @@ extension Store {
 /// Opens the store a location names.
 public func openStore(_ location: DatabaseLocation, logger: Logger) async throws -> any Store {
     switch location {
-    case let .sqlite(path):
-        try await SQLiteStore(path: path, logger: logger)
+    case let .sqlite(path, maximumBatch):
+        try await SQLiteStore(path: path, maximumBatch: maximumBatch, logger: logger)
     case let .postgres(host, port, user, password, database, requireTLS):
         PostgresStore(host: host, port: port, user: user, password: password, database: database, requireTLS: requireTLS, logger: logger)
     }

@@ -20,16 +20,22 @@ public enum AuditLog {
         }
         var seq = try head.decode(column: "seq", as: Int64.self)
         var hash = try head.decode(column: "hash", as: String.self)
+        var rows: [[any SQLExpression]] = []
         for entry in entries {
             seq += 1
             let record = try Record(seq: seq, entry: entry)
             let next = record.hash(after: hash)
-            try await db.raw("""
-                INSERT INTO audit_events (seq, at, subject_type, subject_id, kind, actor, reason, payload, prev_hash, hash)
-                VALUES (\(bind: seq), \(bind: record.at), \(bind: record.subjectType), \(bind: record.subjectID), \(bind: record.kind),
-                        \(bind: record.actor), \(bind: record.reason), \(bind: record.payload), \(bind: hash), \(bind: next))
-                """).run()
+            rows.append([
+                SQLBind(seq), SQLBind(record.at), SQLBind(record.subjectType), SQLBind(record.subjectID), SQLBind(record.kind),
+                SQLBind(record.actor), SQLBind(record.reason), SQLBind(record.payload), SQLBind(hash), SQLBind(next),
+            ])
             hash = next
+        }
+        // Many rows a statement: one round trip for a batch of intakes instead of one per event.
+        for chunk in rows.chunked(by: 100) {
+            try await db.insert(into: "audit_events")
+                .columns("seq", "at", "subject_type", "subject_id", "kind", "actor", "reason", "payload", "prev_hash", "hash")
+                .rows(Array(chunk)).run()
         }
         try await db.raw("UPDATE audit_head SET seq = \(bind: seq), hash = \(bind: hash) WHERE id = 1").run()
     }

@@ -9,8 +9,13 @@ import WhistleCore
 /// the events in the audit chain, and the timers the deadline service will fire.
 public struct DemandRepository: Sendable {
     let store: any Store
+    let intake: IntakeQueue
 
-    public init(store: any Store) { self.store = store }
+    /// `intakeBatch`: most submissions received in one transaction.
+    public init(store: any Store, intakeBatch: Int = 128) {
+        self.store = store
+        intake = IntakeQueue(store: store, maximumBatch: intakeBatch)
+    }
 
     /// A submission retried with an idempotency key it already used: the demand it created, or a refusal
     /// if the body differs.
@@ -20,37 +25,12 @@ public struct DemandRepository: Sendable {
     }
 
     /// Receives a demand. The number is the Beijing date and a per-day sequence, unique across servers
-    /// because the sequence is one row updated in the same transaction.
+    /// because the sequence is one row stepped in the receiving transaction. Submissions arriving together
+    /// are received in one transaction (see ``IntakeQueue``).
     public func receive(
         _ draft: DemandDraft, idempotencyKey: String?, by actor: Actor?, at now: Date, rules: LoopRules
     ) async throws -> Intake {
-        let requestHash = try Self.hash(of: draft)
-        do {
-            return try await store.write { db in
-                if let idempotencyKey, let earlier = try await Self.earlier(idempotencyKey, in: db) {
-                    guard earlier.hash == requestHash else { throw DemandStoreError.idempotencyKeyReused(idempotencyKey) }
-                    return Intake(demand: try await Self.load(earlier.demandID, in: db), created: false)
-                }
-                let day = Self.day(of: now)
-                let sequence = try await Self.next(counter: "demand/\(day)", in: db)
-                let number = "\(day)-\(String(repeating: "0", count: max(0, 7 - String(sequence).count)))\(sequence)"
-                let decision = try WhistleCore.Intake.open(draft, id: UUID().uuidString.lowercased(), number: number, by: actor, at: now, rules: rules)
-                try await Self.insert(decision.demand, in: db)
-                try await Self.record(decision, engine: store.engine, rules: rules, in: db)
-                if let idempotencyKey {
-                    try await db.raw("""
-                        INSERT INTO idempotency_keys (key, request_hash, demand_id, created_at)
-                        VALUES (\(bind: idempotencyKey), \(bind: requestHash), \(bind: decision.demand.id), \(bind: now.millisecondsSince1970))
-                        """).run()
-                }
-                return Intake(demand: decision.demand, created: true)
-            }
-        } catch let error where idempotencyKey != nil && !(error is any DomainError) {
-            // Two servers raced with the same key: the loser's insert failed on the key. Answer as a retry.
-            guard let idempotencyKey, let earlier = try await store.read({ try await Self.earlier(idempotencyKey, in: $0) }) else { throw error }
-            guard earlier.hash == requestHash else { throw DemandStoreError.idempotencyKeyReused(idempotencyKey) }
-            return Intake(demand: try await store.read { try await Self.load(earlier.demandID, in: $0) }, created: false)
-        }
+        try await intake.submit(draft, key: idempotencyKey, hash: try Self.hash(of: draft), actor: actor, now: now, rules: rules)
     }
 
     /// Applies one command. `expectedVersion` (from If-Match) refuses a command based on a stale read.
@@ -157,15 +137,19 @@ public struct DemandRepository: Sendable {
         return try decode(try row.decode(column: "document", as: String.self))
     }
 
-    private static func insert(_ demand: Demand, in db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO demands (id, number, version, status, channel, area_code, category_code, created_at, updated_at, sort_key, document)
-            VALUES (\(bind: demand.id), \(bind: demand.number), \(bind: demand.version), \(bind: demand.status.rawValue),
-                    \(bind: demand.channel.rawValue), \(bind: demand.location.areaCode), \(bind: demand.categoryCode),
-                    \(bind: demand.createdAt.millisecondsSince1970), \(bind: demand.updatedAt.millisecondsSince1970),
-                    \(bind: sortKey(demand)), \(bind: try encode(demand)))
-            """).run()
-        try await project(demand.orders, of: demand.id, in: db)
+    /// Inserts new demands, many rows a statement.
+    static func insert(_ demands: [Demand], in db: any SQLDatabase) async throws {
+        for chunk in demands.chunked(by: 50) {
+            try await db.insert(into: "demands")
+                .columns("id", "number", "version", "status", "channel", "area_code", "category_code", "created_at", "updated_at", "sort_key", "document")
+                .rows(chunk.map { demand in [
+                    SQLBind(demand.id), SQLBind(demand.number), SQLBind(demand.version), SQLBind(demand.status.rawValue),
+                    SQLBind(demand.channel.rawValue), SQLBind(demand.location.areaCode), SQLBind(demand.categoryCode),
+                    SQLBind(demand.createdAt.millisecondsSince1970), SQLBind(demand.updatedAt.millisecondsSince1970),
+                    SQLBind(sortKey(demand)), SQLBind(try encode(demand)),
+                ] })
+                .run()
+        }
     }
 
     /// Writes the new version only if the stored one is still the one decided on: of two concurrent
@@ -178,7 +162,6 @@ public struct DemandRepository: Sendable {
             WHERE id = \(bind: demand.id) AND version = \(bind: version) RETURNING id
             """).first()
         guard updated != nil else { throw DemandStoreError.versionConflict(id: demand.id, expected: version, actual: nil) }
-        try await project(demand.orders, of: demand.id, in: db)
     }
 
     /// The orders as rows, so a unit's inbox is an index lookup rather than a scan of documents.
@@ -192,9 +175,12 @@ public struct DemandRepository: Sendable {
         }
     }
 
-    /// Events into the audit chain; timers rescheduled from the new state.
-    private static func record(_ decision: Decision, engine: Engine, rules: LoopRules, in db: any SQLDatabase) async throws {
-        try await AuditLog.append(decision.events.map(\.auditEntry), engine: engine, in: db)
+    /// Events into the audit chain, the orders' projection, timers rescheduled from the new state.
+    static func record(_ decision: Decision, engine: Engine, rules: LoopRules, in db: any SQLDatabase, eventsAlreadyLogged: Bool = false) async throws {
+        if !eventsAlreadyLogged {
+            try await AuditLog.append(decision.events.map(\.auditEntry), engine: engine, in: db)
+        }
+        try await project(decision.demand.orders, of: decision.demand.id, in: db)
         let timers = try Loop.dueTimers(decision.demand, rules: rules).map { (timer: DeadlineTimer) in
             ScheduledTimer(key: timer.key, subjectID: decision.demand.id, kind: timer.kind.rawValue, dueAt: timer.at,
                            payload: String(decoding: try encoder.encode(timer), as: UTF8.self))
@@ -202,17 +188,23 @@ public struct DemandRepository: Sendable {
         try await TimerQueue.schedule(timers, for: decision.demand.id, in: db)
     }
 
-    private static func earlier(_ key: String, in db: any SQLDatabase) async throws -> (hash: String, demandID: String)? {
+    static func earlier(_ key: String, in db: any SQLDatabase) async throws -> (hash: String, demandID: String)? {
         try await db.raw("SELECT request_hash, demand_id FROM idempotency_keys WHERE key = \(bind: key)").first().map {
             (try $0.decode(column: "request_hash", as: String.self), try $0.decode(column: "demand_id", as: String.self))
         }
     }
 
-    static func next(counter name: String, in db: any SQLDatabase) async throws -> Int64 {
+    /// Steps a counter by `count` and returns its new value (the last number taken).
+    static func next(counter name: String, by count: Int64 = 1, in db: any SQLDatabase) async throws -> Int64 {
         try await db.raw("""
-            INSERT INTO counters (name, value) VALUES (\(bind: name), 1)
-            ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value
-            """).first()?.decode(column: "value", as: Int64.self) ?? 1
+            INSERT INTO counters (name, value) VALUES (\(bind: name), \(bind: count))
+            ON CONFLICT (name) DO UPDATE SET value = counters.value + \(bind: count) RETURNING value
+            """).first()?.decode(column: "value", as: Int64.self) ?? count
+    }
+
+    /// `20261121-0000123`: the Beijing date and the day's sequence.
+    static func number(day: String, sequence: Int64) -> String {
+        "\(day)-\(String(repeating: "0", count: max(0, 7 - String(sequence).count)))\(sequence)"
     }
 
     /// The Beijing calendar date, yyyyMMdd.
