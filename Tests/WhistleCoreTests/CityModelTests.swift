@@ -140,6 +140,16 @@ import Testing
         ])
     }
 
+    @Test func calendarsAreNamedBusinessHours() throws {
+        let rows = try DivisionsFile.parse("code,name,kind,parent_code,calendar\n110000-ZLS,自来水集团,enterprise,110000,24x7", file: "c.csv").get()
+        #expect(rows.first?.unit.calendarCode == "24x7")
+        guard case let .failure(failure) = DivisionsFile.parse("code,name,kind,parent_code,calendar\n110000-ZLS,自来水集团,enterprise,110000,7x25", file: "c.csv") else {
+            Issue.record("an unknown calendar must be refused")
+            return
+        }
+        #expect(failure.problems.map(\.error) == [.unknownCalendar("7x25")])
+    }
+
     @Test func aUnitCannotChangeKind() throws {
         let rows = try DivisionsFile.parse("code,name,kind,parent_code\n110105026,望京,township,110105", file: "k.csv").get()
         let problems = UnitTree.validate(rows, file: "k.csv", existing: ["110105": .district, "110105026": .street])

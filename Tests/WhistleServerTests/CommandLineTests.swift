@@ -95,6 +95,46 @@ import FoundationNetworking
         #expect(street?.name == "望京街道")
     }
 
+    /// A new year's schedule arrives as data (JSON or iCalendar) and is recorded in the audit log.
+    @Test func calendarImport() async throws {
+        let path = TestDatabase.temporarySQLitePath()
+        let folder = FileManager.default.temporaryDirectory.appending(path: "whistle-calendar-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer {
+            TestDatabase.removeSQLite(path)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let json = folder.appending(path: "cn-2027.json")
+        try Data(#"{"year":2027,"source":"测试通知","holidays":[{"nameZh":"元旦","nameEn":"New Year's Day","firstDay":"2027-01-01","lastDay":"2027-01-03"}],"makeUpWorkdays":["2027-01-09"]}"#.utf8).write(to: json)
+        let imported = try runWhistle(["calendar", "import", json.path, "--db", "sqlite:\(path)"])
+        #expect(imported.status == 0, "\(imported.errors)")
+        #expect(imported.output.contains("2027"))
+
+        let ics = folder.appending(path: "cn-2028.ics")
+        try Data("""
+            BEGIN:VCALENDAR\r
+            VERSION:2.0\r
+            BEGIN:VEVENT\r
+            DTSTART;VALUE=DATE:20280101\r
+            DTEND;VALUE=DATE:20280102\r
+            SUMMARY:元旦\r
+            END:VEVENT\r
+            END:VCALENDAR\r
+
+            """.utf8).write(to: ics)
+        let fromICS = try runWhistle(["calendar", "import", ics.path, "--year", "2028", "--source", "测试", "--db", "sqlite:\(path)"])
+        #expect(fromICS.status == 0, "\(fromICS.errors)")
+
+        let broken = folder.appending(path: "broken.json")
+        try Data(#"{"year":2029,"source":"x","holidays":[{"nameZh":"元旦","nameEn":"x","firstDay":"2030-01-01","lastDay":"2030-01-01"}],"makeUpWorkdays":[]}"#.utf8).write(to: broken)
+        let refused = try runWhistle(["calendar", "import", broken.path, "--db", "sqlite:\(path)"])
+        #expect(refused.status != 0)
+
+        let store = try await SQLiteStore(path: path, logger: TestDatabase.logger)
+        let years = try await store.withRunning { try await CalendarRepository(store: $0).all().map(\.year) }
+        #expect(years == [2027, 2028])
+    }
+
     @Test func helpGuidesANewOperator() throws {
         let help = try runWhistle(["--help"])
         #expect(help.status == 0)

@@ -156,6 +156,23 @@ import Testing
         }
     }
 
+    /// Deadlines run on the working calendar of the unit that handles the order: an office's working day
+    /// ends at 17:30 Beijing (09:30Z), a 24×7 enterprise's at midnight (16:00Z).
+    @Test func deadlinesFollowTheUnitsCalendar() async throws {
+        try await TestApp.withClient { client, tokens in
+            let id = try #require(try await client.send(.post, "/api/v1/demands", as: tokens["agent"], json: Self.draft).object["id"] as? String)
+            let dispatched = try await client.send(.post, "/api/v1/demands/\(id)/actions", as: tokens["dispatcher"],
+                                                   json: #"{"action":"dispatch","primaryUnit":"110105-CGW","coHandlers":["110000-ZLS"],"deadlineClass":"general"}"#)
+            let orders = dispatched.object["orders"] as? [[String: Any]] ?? []
+            func signForDue(_ unit: String) -> String? {
+                let order = orders.first { $0["unitCode"] as? String == unit }
+                return ((order?["deadlines"] as? [String: [String: Any]])?["sign_for"])?["dueAt"] as? String
+            }
+            #expect(signForDue("110105-CGW")?.hasSuffix("T09:30:00.000Z") == true, "\(String(describing: signForDue("110105-CGW")))")
+            #expect(signForDue("110000-ZLS")?.hasSuffix("T16:00:00.000Z") == true, "\(String(describing: signForDue("110000-ZLS")))")
+        }
+    }
+
     @Test func publicChannelsNeedNoToken() async throws {
         try await TestApp.withClient { client, _ in
             let response = try await client.send(.post, "/api/v1/demands",

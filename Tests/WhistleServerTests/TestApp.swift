@@ -12,15 +12,16 @@ import WhistleTestSupport
 /// Builds the real application on a fresh SQLite file, optionally with a small city already imported.
 enum TestApp {
     static let smallCity = """
-        code,name,kind,parent_code,population
-        110000,北京市,city,,21893095
+        code,name,kind,parent_code,population,calendar
+        110000,北京市,city,,21893095,
         110105,朝阳区,district,110000,3452460
         110105026,望京街道,street,110105,
         110105027,大屯街道,street,110105,
         110105026001,望京西园一区社区,community,110105026,5000
         110105-CGW,朝阳区城市管理委员会,department,110105,
         110105-JTW,朝阳区交通局,department,110105,
-        110000-RXZX,北京市12345市民服务热线中心,department,110000,
+        110000-RXZX,北京市12345市民服务热线中心,department,110000,,24x7
+        110000-ZLS,北京市自来水集团有限责任公司,enterprise,110000,,24x7
         """
 
     /// People of the small city, each with one role and a token: name → (role, unit).

@@ -79,6 +79,13 @@ public struct BusinessHours: Sendable, Hashable, Codable {
     public static let wholeWorkingDays = try! BusinessHours(
         weekdays: Weekday.workweek, intervals: [DailyInterval(start: 0, end: 1440)], observesHolidays: true)
 
+    /// The business hours a unit names by code in its `calendar` (the divisions CSV column): `office` (5×8,
+    /// the default), `24x7` (hotline, public-service enterprises on duty) and `workdays`.
+    public static let named: [String: BusinessHours] = ["office": .governmentOffice, "24x7": .allDay, "workdays": .wholeWorkingDays]
+
+    /// The code a unit without one uses.
+    public static let defaultName = "office"
+
     /// Business time is continuous: every instant counts, so working time equals natural time.
     var isContinuous: Bool {
         !observesHolidays && weekdays.count == 7 && intervals.count == 1 && intervals[0].start == 0 && intervals[0].end == 1440

@@ -180,8 +180,10 @@ public enum BeijingDemoCity {
             ("LT", "中国联合网络通信有限公司北京市分公司"), ("DX", "中国电信股份有限公司北京分公司"),
             ("GJ", "北京公共交通控股(集团)有限公司"), ("DT", "北京市地铁运营有限公司"),
         ]
-        return departments.map { OrgUnit(code: "\(cityCode)-\($0.0)", name: $0.1, kind: .department, parentCode: cityCode) }
-            + enterprises.map { OrgUnit(code: "\(cityCode)-\($0.0)", name: $0.1, kind: .enterprise, parentCode: cityCode) }
+        // The hotline and the public-service enterprises are on duty round the clock.
+        return departments.map { OrgUnit(code: "\(cityCode)-\($0.0)", name: $0.1, kind: .department, parentCode: cityCode,
+                                         calendarCode: $0.0 == "RXZX" ? "24x7" : nil) }
+            + enterprises.map { OrgUnit(code: "\(cityCode)-\($0.0)", name: $0.1, kind: .enterprise, parentCode: cityCode, calendarCode: "24x7") }
     }
 
     /// The functional departments every district has, with the units the streets whistle most.

@@ -15,6 +15,7 @@ public enum CityModelError: DomainError, Equatable {
     case invalidGeometry(String)
     case gridNotFound(code: String)
     case kindChanged(code: String, from: UnitKind, to: UnitKind)
+    case unknownCalendar(String)
     case emptyFile
 
     public var code: String {
@@ -34,6 +35,7 @@ public enum CityModelError: DomainError, Equatable {
         case .invalidGeometry: "grid.invalid_geometry"
         case .gridNotFound: "grid.not_found"
         case .kindChanged: "unit.kind_changed"
+        case .unknownCalendar: "unit.unknown_calendar"
         case .emptyFile: "import.empty_file"
         }
     }
@@ -63,6 +65,7 @@ public enum CityModelError: DomainError, Equatable {
         case let .invalidGeometry(reason): "网格边界无效：\(reason)"
         case let .gridNotFound(code): "网格“\(code)”不存在"
         case let .kindChanged(code, from, to): "单位“\(code)”已存在且类型为\(from.nameZh)，不能改为\(to.nameZh)"
+        case let .unknownCalendar(name): "未知的工作日历“\(name)”：应为 \(BusinessHours.named.keys.sorted().joined(separator: "、"))"
         case .emptyFile: "文件为空"
         }
     }
@@ -84,6 +87,7 @@ public enum CityModelError: DomainError, Equatable {
         case let .invalidGeometry(reason): "invalid grid boundary: \(reason)"
         case let .gridNotFound(code): "grid \"\(code)\" does not exist"
         case let .kindChanged(code, from, to): "unit \"\(code)\" exists as a \(from.rawValue) and cannot become a \(to.rawValue)"
+        case let .unknownCalendar(name): "unknown working calendar \"\(name)\": use \(BusinessHours.named.keys.sorted().joined(separator: ", "))"
         case .emptyFile: "the file is empty"
         }
     }

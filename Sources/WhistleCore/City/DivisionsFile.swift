@@ -42,6 +42,7 @@ public enum DivisionsFile {
                 }
                 let parent = value("parent_code")
                 let calendar = value("calendar")
+                guard calendar.isEmpty || BusinessHours.named[calendar] != nil else { throw CityModelError.unknownCalendar(calendar) }
                 rows.append(UnitRow(line: record.line, unit: OrgUnit(
                     code: code, name: name, kind: kind, parentCode: parent.isEmpty ? nil : parent,
                     population: population, calendarCode: calendar.isEmpty ? nil : calendar)))

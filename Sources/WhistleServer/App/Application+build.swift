@@ -44,12 +44,13 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
             let applied = try await Migrator.migrate(store, now: clock())
             if !applied.isEmpty { logger.info("migrations applied", metadata: ["migrations": "\(applied)"]) }
         }
-        // Imported holiday schedules override the bundled ones year by year (imports apply from the next start).
-        if try await Migrator.pending(store).isEmpty {
-            try rules.load(imported: try await CalendarRepository(store: store).all())
-        }
         if settings.demo {
             try await DemoCity.seedIfEmpty(store, now: clock(), logger: logger)
+        }
+        // Imported holiday schedules override the bundled ones year by year; units name their business hours.
+        if try await Migrator.pending(store).isEmpty {
+            try rules.load(imported: try await CalendarRepository(store: store).all(),
+                           unitCalendars: try await UnitRepository(store: store).calendarCodes())
         }
         logger.info("whistle ready", metadata: ["db": "\(settings.database)"])
     }

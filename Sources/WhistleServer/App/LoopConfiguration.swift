@@ -3,25 +3,26 @@ import Synchronization
 import WhistleCore
 
 /// The rules of the closed loop this server applies: the Beijing defaults over the official holiday
-/// schedules, those bundled in Resources/calendars overridden year by year by those imported with
-/// `whistle calendar import`.
+/// schedules (those bundled in Resources/calendars, overridden year by year by those imported with
+/// `whistle calendar import`) and each unit's business hours (its `calendar` code; `office` by default).
+/// Loaded at start; imports apply from the next start.
 final class LoopConfiguration: Sendable {
     private let bundled: [HolidaySchedule]
     private let rules: Mutex<LoopRules>
 
     init(bundled: [HolidaySchedule]) throws {
         self.bundled = bundled
-        rules = Mutex(try Self.rules(schedules: bundled))
+        rules = Mutex(try Self.rules(schedules: bundled, unitCalendars: [:]))
     }
 
     /// The rules in force now.
     var current: LoopRules { rules.withLock { $0 } }
 
-    /// Applies imported schedules on top of the bundled ones.
-    func load(imported: [HolidaySchedule]) throws {
+    /// Applies imported schedules on top of the bundled ones, and the units' calendar codes.
+    func load(imported: [HolidaySchedule], unitCalendars: [String: String]) throws {
         let years = Set(imported.map(\.year))
         let merged = bundled.filter { !years.contains($0.year) } + imported
-        let next = try Self.rules(schedules: merged)
+        let next = try Self.rules(schedules: merged, unitCalendars: unitCalendars)
         rules.withLock { $0 = next }
     }
 
@@ -33,8 +34,13 @@ final class LoopConfiguration: Sendable {
         return try files.map { try HolidaySchedule.decode(from: Data(contentsOf: $0)) }
     }
 
-    /// Departments, streets and communities work 5×8 (Mon–Fri 09:00–12:00, 13:30–17:30 on working days).
-    static func rules(schedules: [HolidaySchedule]) throws -> LoopRules {
-        LoopRules.beijingDefault(calendar: try WorkingCalendar(schedules: schedules, businessHours: .governmentOffice))
+    /// One working calendar per named business hours; a unit uses the one its code names.
+    static func rules(schedules: [HolidaySchedule], unitCalendars: [String: String]) throws -> LoopRules {
+        var calendars: [String: WorkingCalendar] = [:]
+        for (name, hours) in BusinessHours.named {
+            calendars[name] = try WorkingCalendar(schedules: schedules, businessHours: hours)
+        }
+        let office = calendars[BusinessHours.defaultName]!
+        return LoopRules.beijingDefault { [calendars] unit in unitCalendars[unit].flatMap { calendars[$0] } ?? office }
     }
 }

@@ -43,6 +43,17 @@ public struct UnitRepository: Sendable {
         return Page(items: items, nextCursor: units.count > limit ? items.last.map(Self.sortKey(of:)) : nil)
     }
 
+    /// Units that name their own working calendar: code → calendar code.
+    public func calendarCodes() async throws -> [String: String] {
+        try await store.read { db in
+            var codes: [String: String] = [:]
+            for row in try await db.raw("SELECT code, calendar_code FROM units WHERE calendar_code IS NOT NULL").all() {
+                codes[try row.decode(column: "code", as: String.self)] = try row.decode(column: "calendar_code", as: String.self)
+            }
+            return codes
+        }
+    }
+
     public func count() async throws -> Int {
         try await store.read { db in try await db.raw("SELECT COUNT(*) AS n FROM units").first()?.decode(column: "n", as: Int.self) ?? 0 }
     }
