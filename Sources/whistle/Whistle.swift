@@ -20,7 +20,7 @@ struct Whistle: AsyncParsableCommand {
             Every option can also come from the environment (WHISTLE_DB_URL, WHISTLE_HTTP_PORT, …) or from a
             JSON file given with --config ({"db": {"url": "…"}, "http": {"port": 8080}}); the command line wins.
             """,
-        subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Audit.self, DemoCityReport.self])
+        subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Rules.self, Audit.self, DemoCityReport.self])
 }
 
 /// Options every command that touches the database shares.
@@ -238,6 +238,49 @@ struct Calendar: AsyncParsableCommand {
                 try await CalendarRepository(store: store).save(schedule, now: Date())
             }
             print("已导入 imported \(schedule.year): \(schedule.holidays.count) 个节假日 holidays, \(schedule.makeUpWorkdays.count) 个调休上班日 make-up working days")
+        }
+    }
+}
+
+struct Rules: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Versions of the closed loop's rules (deadline classes, return window, thresholds), by effective day.",
+        subcommands: [Show.self, Set.self])
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the stored versions as JSON, or with --template the Beijing defaults to start from.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Print Beijing's defaults instead of the stored versions.") var template = false
+
+        func run() async throws {
+            let policies = template ? [LoopPolicy.beijing] : try await database.withStore { try await PolicyRepository(store: $0).all() }
+            for policy in policies { print(String(decoding: try PolicyRepository.encoder.encode(policy), as: UTF8.self)) }
+            if policies.isEmpty { print("未保存任何版本，使用北京默认规则 no version stored: Beijing's defaults apply (see --template)") }
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Store a version from a JSON file (as printed by `show --template`); it applies from its effectiveFrom day. Restart servers to apply.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The JSON file.") var file: String
+
+        func run() async throws {
+            let policy: LoopPolicy
+            do {
+                policy = try JSONDecoder().decode(LoopPolicy.self, from: Data(try readText(file).utf8))
+            } catch let error as any DomainError {
+                throw ValidationError("\(file): \(error.messageZh) (\(error.messageEn))")
+            } catch {
+                throw ValidationError("\(file): 不是有效的规则文件 not a valid rules file: \(error)")
+            }
+            try await database.withStore { store in
+                try await Migrator.migrate(store)
+                try await PolicyRepository(store: store).save(policy, now: Date())
+            }
+            print("已保存 saved: 自 \(policy.effectiveFrom) 起施行 in force from \(policy.effectiveFrom)")
         }
     }
 }

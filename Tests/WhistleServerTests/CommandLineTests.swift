@@ -135,6 +135,28 @@ import FoundationNetworking
         #expect(years == [2027, 2028])
     }
 
+    @Test func ruleVersionsFromTheCommandLine() async throws {
+        let path = TestDatabase.temporarySQLitePath()
+        let file = FileManager.default.temporaryDirectory.appending(path: "whistle-rules-\(UUID().uuidString).json")
+        defer {
+            TestDatabase.removeSQLite(path)
+            try? FileManager.default.removeItem(at: file)
+        }
+        let template = try runWhistle(["rules", "show", "--template"])
+        #expect(template.status == 0)
+        let edited = template.output.replacingOccurrences(of: "\"2021-09-24\"", with: "\"2027-01-01\"")
+            .replacingOccurrences(of: "0.75", with: "0.8")
+        try Data(edited.utf8).write(to: file)
+        let saved = try runWhistle(["rules", "set", file.path, "--db", "sqlite:\(path)"])
+        #expect(saved.status == 0 && saved.output.contains("2027-01-01"), "\(saved.errors)")
+        let shown = try runWhistle(["rules", "show", "--db", "sqlite:\(path)"])
+        #expect(shown.output.contains("\"yellowThreshold\" : 0.8"))
+
+        try Data(edited.replacingOccurrences(of: "0.8", with: "1.8").utf8).write(to: file)
+        let refused = try runWhistle(["rules", "set", file.path, "--db", "sqlite:\(path)"])
+        #expect(refused.status != 0 && refused.errors.contains("黄灯阈值"))
+    }
+
     @Test func helpGuidesANewOperator() throws {
         let help = try runWhistle(["--help"])
         #expect(help.status == 0)

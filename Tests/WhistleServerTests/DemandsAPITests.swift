@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import WhistleCore
+import WhistleStore
 
 @Suite struct DemandsAPITests {
     static let draft = """
@@ -170,6 +172,27 @@ import Testing
             }
             #expect(signForDue("110105-CGW")?.hasSuffix("T09:30:00.000Z") == true, "\(String(describing: signForDue("110105-CGW")))")
             #expect(signForDue("110000-ZLS")?.hasSuffix("T16:00:00.000Z") == true, "\(String(describing: signForDue("110000-ZLS")))")
+        }
+    }
+
+    /// A stored rule version changes the deadlines of what is decided after its day: here "general" cases
+    /// must be resolved within 1 natural hour.
+    @Test func storedRuleVersionsApply() async throws {
+        var fast = LoopPolicy.beijing
+        fast.effectiveFrom = CalendarDay(year: 2025, month: 1, day: 1)!
+        fast.deadlineClasses = fast.deadlineClasses.map { deadlineClass in
+            deadlineClass.code != "general" ? deadlineClass : DeadlineClass(
+                code: "general", nameZh: deadlineClass.nameZh, nameEn: deadlineClass.nameEn, signFor: deadlineClass.signFor,
+                firstContact: deadlineClass.firstContact, resolution: .naturalHours(1), extensionAllowed: true)
+        }
+        try await TestApp.withClient(prepare: { [fast] in try await PolicyRepository(store: $0).save(fast, now: Date()) }) { client, tokens in
+            let id = try #require(try await client.send(.post, "/api/v1/demands", as: tokens["agent"], json: Self.draft).object["id"] as? String)
+            let before = Date()
+            let dispatched = try await client.send(.post, "/api/v1/demands/\(id)/actions", as: tokens["dispatcher"],
+                                                   json: #"{"action":"dispatch","primaryUnit":"110105-CGW","deadlineClass":"general"}"#)
+            let due = ((dispatched.object["orders"] as? [[String: Any]])?.first?["deadlines"] as? [String: [String: Any]])?["resolution"]?["dueAt"] as? String
+            let dueAt = try #require(due.flatMap { try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse($0) })
+            #expect(abs(dueAt.timeIntervalSince(before) - 3_600) < 60)
         }
     }
 

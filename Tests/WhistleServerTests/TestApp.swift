@@ -43,6 +43,7 @@ enum TestApp {
     /// The application on the small city with its people; `tokens` maps a person's name to their bearer token.
     static func withClient(
         seed: String? = smallCity, settings: [AbsoluteConfigKey: ConfigValue] = [:],
+        prepare: @Sendable @escaping (any Store) async throws -> Void = { _ in },
         _ test: @Sendable @escaping (any TestClientProtocol, _ tokens: [String: String]) async throws -> Void
     ) async throws {
         let path = TestDatabase.temporarySQLitePath()
@@ -60,6 +61,7 @@ enum TestApp {
                     try await PeopleRepository(store: store).grant(assignment, now: Date())
                     tokens[name] = try await TokenRepository(store: store).issue(for: assignment, label: "test", now: Date())
                 }
+                try await prepare(store)
                 return tokens
             }
         }

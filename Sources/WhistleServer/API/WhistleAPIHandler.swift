@@ -12,5 +12,6 @@ struct WhistleAPIHandler: APIProtocol {
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.
     let clock: @Sendable () -> Date
 
-    var rules: LoopRules { configuration.current }
+    /// The rules in force now.
+    var rules: LoopRules { configuration.rules(at: clock()) }
 }

@@ -47,10 +47,12 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
         if settings.demo {
             try await DemoCity.seedIfEmpty(store, now: clock(), logger: logger)
         }
-        // Imported holiday schedules override the bundled ones year by year; units name their business hours.
+        // Imported holiday schedules override the bundled ones year by year; units name their business hours;
+        // rule versions apply from their day.
         if try await Migrator.pending(store).isEmpty {
             try rules.load(imported: try await CalendarRepository(store: store).all(),
-                           unitCalendars: try await UnitRepository(store: store).calendarCodes())
+                           unitCalendars: try await UnitRepository(store: store).calendarCodes(),
+                           policies: try await PolicyRepository(store: store).all())
         }
         logger.info("whistle ready", metadata: ["db": "\(settings.database)"])
     }

@@ -2,28 +2,35 @@ import Foundation
 import Synchronization
 import WhistleCore
 
-/// The rules of the closed loop this server applies: the Beijing defaults over the official holiday
-/// schedules (those bundled in Resources/calendars, overridden year by year by those imported with
-/// `whistle calendar import`) and each unit's business hours (its `calendar` code; `office` by default).
-/// Loaded at start; imports apply from the next start.
+/// The rules of the closed loop this server applies. Holiday schedules: those bundled in
+/// Resources/calendars, overridden year by year by those imported with `whistle calendar import`. Business
+/// hours: each unit's `calendar` code (`office` by default). Rule values: the version of ``LoopPolicy`` in
+/// force at the instant of each decision (`whistle rules set`; Beijing's defaults when none is stored).
+/// Loaded at start; changes apply from the next start.
 final class LoopConfiguration: Sendable {
+    private struct State: Sendable {
+        var calendar: @Sendable (String) -> WorkingCalendar
+        var policies: [LoopPolicy]
+    }
+
     private let bundled: [HolidaySchedule]
-    private let rules: Mutex<LoopRules>
+    private let state: Mutex<State>
 
     init(bundled: [HolidaySchedule]) throws {
         self.bundled = bundled
-        rules = Mutex(try Self.rules(schedules: bundled, unitCalendars: [:]))
+        state = Mutex(State(calendar: try Self.calendars(schedules: bundled, unitCalendars: [:]), policies: [.beijing]))
     }
 
-    /// The rules in force now.
-    var current: LoopRules { rules.withLock { $0 } }
+    /// The rules in force at `instant`.
+    func rules(at instant: Date) -> LoopRules {
+        state.withLock { state in (LoopPolicy.inForce(at: instant, among: state.policies) ?? .beijing).rules(calendar: state.calendar) }
+    }
 
-    /// Applies imported schedules on top of the bundled ones, and the units' calendar codes.
-    func load(imported: [HolidaySchedule], unitCalendars: [String: String]) throws {
+    /// Applies what the database holds: imported schedules, the units' calendar codes, the rule versions.
+    func load(imported: [HolidaySchedule], unitCalendars: [String: String], policies: [LoopPolicy]) throws {
         let years = Set(imported.map(\.year))
-        let merged = bundled.filter { !years.contains($0.year) } + imported
-        let next = try Self.rules(schedules: merged, unitCalendars: unitCalendars)
-        rules.withLock { $0 = next }
+        let calendar = try Self.calendars(schedules: bundled.filter { !years.contains($0.year) } + imported, unitCalendars: unitCalendars)
+        state.withLock { $0 = State(calendar: calendar, policies: policies.isEmpty ? [.beijing] : policies) }
     }
 
     static func bundledSchedules() throws -> [HolidaySchedule] {
@@ -35,12 +42,12 @@ final class LoopConfiguration: Sendable {
     }
 
     /// One working calendar per named business hours; a unit uses the one its code names.
-    static func rules(schedules: [HolidaySchedule], unitCalendars: [String: String]) throws -> LoopRules {
+    static func calendars(schedules: [HolidaySchedule], unitCalendars: [String: String]) throws -> @Sendable (String) -> WorkingCalendar {
         var calendars: [String: WorkingCalendar] = [:]
         for (name, hours) in BusinessHours.named {
             calendars[name] = try WorkingCalendar(schedules: schedules, businessHours: hours)
         }
         let office = calendars[BusinessHours.defaultName]!
-        return LoopRules.beijingDefault { [calendars] unit in unitCalendars[unit].flatMap { calendars[$0] } ?? office }
+        return { [calendars] unit in unitCalendars[unit].flatMap { calendars[$0] } ?? office }
     }
 }

@@ -30,7 +30,8 @@ struct DeadlineService: Service {
                         continue
                     }
                 }
-                let fired = try await demands.fireDueTimers(at: clock(), limit: batch, rules: configuration.current)
+                let now = clock()
+                let fired = try await demands.fireDueTimers(at: now, limit: batch, rules: configuration.rules(at: now))
                 if fired > 0 { logger.info("deadline timers fired", metadata: ["count": "\(fired)"]) }
                 // A full batch means more may be due: sweep again at once.
                 if fired == batch { continue }

@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -153,5 +153,10 @@ extension Migration {
     /// 2026-11-21: holiday schedules imported as data.
     static let holidaySchedules = Migration(id: 5, name: "0005_holiday_schedules") { _ in
         ["CREATE TABLE holiday_schedules (year INTEGER PRIMARY KEY, source TEXT NOT NULL, document TEXT NOT NULL, imported_at BIGINT NOT NULL)"]
+    }
+
+    /// 2026-11-21: versions of the loop's rules by effective day.
+    static let loopPolicies = Migration(id: 6, name: "0006_loop_policies") { _ in
+        ["CREATE TABLE loop_policies (effective_from TEXT PRIMARY KEY, document TEXT NOT NULL, saved_at BIGINT NOT NULL)"]
     }
 }
