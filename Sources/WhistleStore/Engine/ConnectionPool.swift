@@ -1,8 +1,8 @@
 import Synchronization
 
-/// A fixed set of connections handed out one caller at a time, in FIFO order. With one connection it is the
-/// async lock that serialises SQLite writers: an actor would not do, since actors re-enter at every `await`
-/// and a second caller's statements would join the first caller's open transaction.
+/// A fixed set of connections handed out one caller at a time, in FIFO order (SQLite's readers). A lock, not
+/// an actor: actors re-enter at every `await`, and a second caller's statements would run on a connection
+/// the first is still using.
 final class ConnectionPool<Connection: Sendable>: Sendable {
     private struct State {
         var idle: [Connection]

@@ -3,7 +3,6 @@ import NIOCore
 import SQLKit
 import SQLiteKit
 import ServiceLifecycle
-import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit is on disk before
 /// `write` returns. Readers use their own connections and run in parallel with the writer.
@@ -17,15 +16,7 @@ public final class SQLiteStore: Store {
     public let path: String
     private let writer: SQLiteConnection
     private let readers: ConnectionPool<SQLiteConnection>
-    private let queue = Mutex(WriteQueue())
-    /// Upper bound of writes per transaction, so a flood cannot grow one transaction without end
-    /// (1 turns group commit off: one transaction and one fsync per write).
-    let maximumBatch: Int
-
-    private struct WriteQueue {
-        var pending: [PendingWrite] = []
-        var writerRunning = false
-    }
+    private let writes: BatchingQueue<PendingWrite>
 
     private struct PendingWrite: Sendable {
         let body: @Sendable (any SQLDatabase) async throws -> any Sendable
@@ -33,12 +24,15 @@ public final class SQLiteStore: Store {
     }
 
     /// Opens (creating if needed) the database file with one writer and `readers` reader connections.
+    /// `maximumBatch` bounds the writes per transaction, so a flood cannot grow one without end (1 turns
+    /// group commit off: one transaction and one fsync per write).
     public init(path: String, readers readerCount: Int = 4, maximumBatch: Int = 256, logger: Logger) async throws {
         self.path = path
-        self.maximumBatch = max(1, maximumBatch)
-        writer = try await Self.connect(path, logger: logger, pragmas: [
+        let writer = try await Self.connect(path, logger: logger, pragmas: [
             "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
         ])
+        self.writer = writer
+        writes = BatchingQueue(maximumBatch: maximumBatch) { batch in await Self.commit(batch, on: writer) }
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<max(1, readerCount) {
             readerConnections.append(try await Self.connect(path, logger: logger, pragmas: [
@@ -62,33 +56,12 @@ public final class SQLiteStore: Store {
 
     public func write<R: Sendable>(_ body: @Sendable @escaping (any SQLDatabase) async throws -> R) async throws -> R {
         let result = try await withCheckedThrowingContinuation { (done: CheckedContinuation<any Sendable, any Error>) in
-            let startWriter = queue.withLock { queue in
-                queue.pending.append(PendingWrite(body: { try await body($0) }, done: done))
-                defer { queue.writerRunning = true }
-                return !queue.writerRunning
-            }
-            if startWriter {
-                Task { await self.drain() }
-            }
+            writes.submit(PendingWrite(body: { try await body($0) }, done: done))
         }
         return result as! R  // the continuation is resumed with exactly what `body` returned
     }
 
-    /// Runs batches until the queue is empty. Only one drain runs at a time (`writerRunning`).
-    private func drain() async {
-        while true {
-            let batch: [PendingWrite] = queue.withLock { queue in
-                let batch = Array(queue.pending.prefix(maximumBatch))
-                queue.pending.removeFirst(batch.count)
-                if batch.isEmpty { queue.writerRunning = false }
-                return batch
-            }
-            if batch.isEmpty { return }
-            await commit(batch)
-        }
-    }
-
-    private func commit(_ batch: [PendingWrite]) async {
+    private static func commit(_ batch: [PendingWrite], on writer: SQLiteConnection) async {
         let db = writer.sql(queryLogLevel: .trace)
         var outcomes: [Result<any Sendable, any Error>] = []
         do {

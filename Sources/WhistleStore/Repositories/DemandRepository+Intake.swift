@@ -1,6 +1,5 @@
 import Foundation
 import SQLKit
-import Synchronization
 import WhistleCore
 
 /// Intake at hotline scale: submissions that arrive together are received in one transaction with
@@ -18,48 +17,27 @@ final class IntakeQueue: Sendable {
         let done: CheckedContinuation<DemandRepository.Intake, any Error>
     }
 
-    private let store: any Store
-    private let state = Mutex((pending: [Pending](), draining: false))
-    /// Most submissions received in one transaction.
-    let maximumBatch: Int
+    private let queue: BatchingQueue<Pending>
 
+    /// `maximumBatch`: most submissions received in one transaction.
     init(store: any Store, maximumBatch: Int) {
-        self.store = store
-        self.maximumBatch = max(1, maximumBatch)
+        queue = BatchingQueue(maximumBatch: maximumBatch) { batch in await Self.process(batch, store: store) }
     }
 
     func submit(_ draft: DemandDraft, key: String?, hash: String, actor: Actor?, now: Date, rules: LoopRules) async throws -> DemandRepository.Intake {
         try await withCheckedThrowingContinuation { done in
-            let start = state.withLock { state in
-                state.pending.append(Pending(draft: draft, key: key, hash: hash, actor: actor, now: now, rules: rules, done: done))
-                defer { state.draining = true }
-                return !state.draining
-            }
-            if start { Task { await self.drain() } }
+            queue.submit(Pending(draft: draft, key: key, hash: hash, actor: actor, now: now, rules: rules, done: done))
         }
     }
 
-    private func drain() async {
-        while true {
-            let batch: [Pending] = state.withLock { state in
-                let batch = Array(state.pending.prefix(maximumBatch))
-                state.pending.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false }
-                return batch
-            }
-            if batch.isEmpty { return }
-            await process(batch)
-        }
-    }
-
-    private func process(_ batch: [Pending]) async {
+    private static func process(_ batch: [Pending], store: any Store) async {
         do {
             let results = try await store.write { [store] db in try await Self.receive(batch, engine: store.engine, in: db) }
             for (pending, result) in zip(batch, results) { pending.done.resume(with: result) }
         } catch where batch.count > 1 {
             // One bad row (e.g. another server took the same idempotency key meanwhile) must not sink the
             // others: receive each alone.
-            for pending in batch { await process([pending]) }
+            for pending in batch { await process([pending], store: store) }
         } catch {
             let pending = batch[0]
             // Two servers raced with the same key and this one lost: answer as the retry it is.
