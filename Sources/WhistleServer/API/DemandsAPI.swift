@@ -16,9 +16,11 @@ extension WhistleAPIHandler {
         if let key = input.headers.idempotencyKey, !(1...200).contains(key.count) {
             throw RequestError.invalidParameter(name: "Idempotency-Key", reason: "长度应为 1–200 / length 1 to 200")
         }
-        let intake = try await demands.receive(draft, idempotencyKey: input.headers.idempotencyKey, by: actor, at: clock(), rules: rules)
+        let now = clock()
+        let rules = configuration.rules(at: now)
+        let intake = try await demands.receive(draft, idempotencyKey: input.headers.idempotencyKey, by: actor, at: now, rules: rules)
         // The submitter sees what they sent; everyone else sees what their role allows.
-        let view = try Components.Schemas.Demand(intake.demand, complainant: intake.demand.complainant, rules: rules, now: clock())
+        let view = try Components.Schemas.Demand(intake.demand, complainant: intake.demand.complainant, rules: rules, now: now)
         let tag = Self.etag(intake.demand)
         return intake.created
             ? .created(.init(headers: .init(eTag: tag), body: .json(view)))
@@ -28,7 +30,7 @@ extension WhistleAPIHandler {
     func getDemand(_ input: Operations.GetDemand.Input) async throws -> Operations.GetDemand.Output {
         let actor = try RequestActor.required()
         let demand = try await visibleDemand(input.path.id, to: actor)
-        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try view(demand, for: actor))))
+        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try view(demand, for: actor, at: clock()))))
     }
 
     func listDemands(_ input: Operations.ListDemands.Input) async throws -> Operations.ListDemands.Output {
@@ -39,7 +41,8 @@ extension WhistleAPIHandler {
         let page = try await demands.list(
             status: input.query.status.flatMap { DemandStatus(rawValue: $0.rawValue) }, unit: unit,
             after: try validCursor(input.query.cursor), limit: limit)
-        return .ok(.init(body: .json(.init(items: try page.items.map { try view($0, for: actor) }, nextCursor: page.nextCursor))))
+        let now = clock()
+        return .ok(.init(body: .json(.init(items: try page.items.map { try view($0, for: actor, at: now) }, nextCursor: page.nextCursor))))
     }
 
     func actOnDemand(_ input: Operations.ActOnDemand.Input) async throws -> Operations.ActOnDemand.Output {
@@ -48,8 +51,10 @@ extension WhistleAPIHandler {
         let command = try LoopCommand(body)
         _ = try await visibleDemand(input.path.id, to: actor)
         let expected = try input.headers.ifMatch.map(Self.version(fromETag:))
-        let demand = try await demands.apply(command, to: input.path.id, expectedVersion: expected, by: actor, at: clock(), rules: rules)
-        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try view(demand, for: actor))))
+        let now = clock()
+        let demand = try await demands.apply(command, to: input.path.id, expectedVersion: expected, by: actor, at: now,
+                                             rules: configuration.rules(at: now))
+        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try view(demand, for: actor, at: now))))
     }
 
     func listDemandEvents(_ input: Operations.ListDemandEvents.Input) async throws -> Operations.ListDemandEvents.Output {
@@ -73,8 +78,10 @@ extension WhistleAPIHandler {
         return demand
     }
 
-    private func view(_ demand: Demand, for actor: Actor) throws -> Components.Schemas.Demand {
-        try Components.Schemas.Demand(demand, complainant: DemandAccess.complainant(of: demand, for: actor), rules: rules, now: clock())
+    /// The demand as `actor` may see it, with its traffic lights as of `now`.
+    private func view(_ demand: Demand, for actor: Actor, at now: Date) throws -> Components.Schemas.Demand {
+        try Components.Schemas.Demand(demand, complainant: DemandAccess.complainant(of: demand, for: actor),
+                                      rules: configuration.rules(at: now), now: now)
     }
 
     static func etag(_ demand: Demand) -> String { "\"\(demand.version)\"" }

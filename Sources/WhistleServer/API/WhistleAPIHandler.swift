@@ -11,7 +11,4 @@ struct WhistleAPIHandler: APIProtocol {
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.
     let clock: @Sendable () -> Date
-
-    /// The rules in force now.
-    var rules: LoopRules { configuration.rules(at: clock()) }
 }

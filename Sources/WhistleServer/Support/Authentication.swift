@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import WhistleCore
 import WhistleStore
@@ -34,4 +35,3 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-import Foundation

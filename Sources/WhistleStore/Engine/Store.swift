@@ -1,3 +1,4 @@
+import struct Foundation.URLComponents
 import Logging
 import SQLKit
 import ServiceLifecycle
@@ -97,4 +98,3 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-import struct Foundation.URLComponents
