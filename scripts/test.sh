@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the OpenAPI document checks, the build, and every test target. The store suite
+# Runs the whole test suite: the OpenAPI document checks, the build, API fuzzing with schemathesis when it
+# is installed, and every test target. The store suite
 # runs on SQLite, and on PostgreSQL too: on the server WHISTLE_TEST_POSTGRES_URL names, or else on a
 # throwaway cluster on 127.0.0.1 started here when PostgreSQL is installed (apt-get install postgresql).
 # Without either, the PostgreSQL tests are reported as skipped, with the reason.
@@ -37,6 +38,15 @@ scripts/generate-openapi.sh --check
 
 echo "== Build"
 swift build --build-tests
+
+echo "== API fuzzing: schemathesis against the served OpenAPI document"
+if [ -n "${SCHEMATHESIS:-}" ] || command -v schemathesis >/dev/null; then
+  scripts/api-fuzz.sh
+elif [ "${WHISTLE_REQUIRE_FUZZ:-}" = 1 ]; then
+  echo "schemathesis is required here but not installed" >&2; exit 1
+else
+  echo "skipped: schemathesis is not installed (pip install schemathesis==4.32.5)"
+fi
 
 echo "== Tests"
 swift test --skip-build

@@ -108,6 +108,8 @@ extension Components {
         public struct Complainant: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Complainant/name`.
             public var name: Swift.String?
+            /// Mainland mobile (11 digits) or landline (area code, -, number).
+            ///
             /// - Remark: Generated from `#/components/schemas/Complainant/phone`.
             public var phone: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Complainant/confidential`.
@@ -116,7 +118,7 @@ extension Components {
             ///
             /// - Parameters:
             ///   - name:
-            ///   - phone:
+            ///   - phone: Mainland mobile (11 digits) or landline (area code, -, number).
             ///   - confidential:
             public init(
                 name: Swift.String? = nil,
@@ -535,7 +537,20 @@ extension Components {
             /// - Remark: Generated from `#/components/schemas/ActorRef/personId`.
             public var personId: Swift.String
             /// - Remark: Generated from `#/components/schemas/ActorRef/role`.
-            public var role: Swift.String
+            @frozen public enum RolePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case hotlineAgent = "hotline_agent"
+                case dispatcher = "dispatcher"
+                case gridWorker = "grid_worker"
+                case communityStaff = "community_staff"
+                case streetCoordinator = "street_coordinator"
+                case departmentHandler = "department_handler"
+                case unitLeader = "unit_leader"
+                case callbackAgent = "callback_agent"
+                case supervisor = "supervisor"
+                case administrator = "administrator"
+            }
+            /// - Remark: Generated from `#/components/schemas/ActorRef/role`.
+            public var role: Components.Schemas.ActorRef.RolePayload
             /// - Remark: Generated from `#/components/schemas/ActorRef/unitCode`.
             public var unitCode: Swift.String
             /// Creates a new `ActorRef`.
@@ -546,7 +561,7 @@ extension Components {
             ///   - unitCode:
             public init(
                 personId: Swift.String,
-                role: Swift.String,
+                role: Components.Schemas.ActorRef.RolePayload,
                 unitCode: Swift.String
             ) {
                 self.personId = personId

@@ -235,13 +235,15 @@ public enum Operations {
         public struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/demands/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// A token the client chooses for this submission, visible ASCII without spaces.
+                ///
                 /// - Remark: Generated from `#/paths/demands/POST/header/Idempotency-Key`.
                 public var idempotencyKey: Swift.String?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.CreateDemand.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - idempotencyKey:
+                ///   - idempotencyKey: A token the client chooses for this submission, visible ASCII without spaces.
                 ///   - accept:
                 public init(
                     idempotencyKey: Swift.String? = nil,
@@ -802,13 +804,15 @@ public enum Operations {
             public var path: Operations.ActOnDemand.Input.Path
             /// - Remark: Generated from `#/paths/demands/{id}/actions/POST/header`.
             public struct Headers: Sendable, Hashable {
+                /// The ETag of the version acted on, e.g. "3".
+                ///
                 /// - Remark: Generated from `#/paths/demands/{id}/actions/POST/header/If-Match`.
                 public var ifMatch: Swift.String?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ActOnDemand.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
-                ///   - ifMatch:
+                ///   - ifMatch: The ETag of the version acted on, e.g. "3".
                 ///   - accept:
                 public init(
                     ifMatch: Swift.String? = nil,

@@ -13,8 +13,8 @@ extension WhistleAPIHandler {
         if actor == nil, !Self.publicChannels.contains(draft.channel) {
             throw AccessError.unauthenticated
         }
-        if let key = input.headers.idempotencyKey, !(1...200).contains(key.count) {
-            throw RequestError.invalidParameter(name: "Idempotency-Key", reason: "长度应为 1–200 / length 1 to 200")
+        if let key = input.headers.idempotencyKey, !(1...200).contains(key.utf8.count) || !key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
+            throw RequestError.invalidParameter(name: "Idempotency-Key", reason: "应为 1–200 个可见 ASCII 字符 / 1 to 200 visible ASCII characters")
         }
         let now = clock()
         let rules = configuration.rules(at: now)
@@ -36,6 +36,7 @@ extension WhistleAPIHandler {
     func listDemands(_ input: Operations.ListDemands.Input) async throws -> Operations.ListDemands.Output {
         let actor = try RequestActor.required()
         let limit = try pageSize(input.query.limit)
+        if let unit = input.query.unit { _ = try validCode(unit) }
         // Outside the centre a unit lists only demands ordered to it.
         let unit = DemandAccess.isCityWide(actor) ? input.query.unit : actor.unitCode
         let page = try await demands.list(
@@ -89,7 +90,7 @@ extension WhistleAPIHandler {
     /// Accepts `"3"`, `W/"3"` and `3`.
     static func version(fromETag tag: String) throws -> Int {
         let digits = tag.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        guard let version = Int(digits), version > 0 else {
+        guard digits.count <= 18, let version = Int(digits), version > 0 else {
             throw RequestError.invalidParameter(name: "If-Match", reason: "应为诉求的 ETag，如 \"3\" / the demand's ETag, e.g. \"3\"")
         }
         return version
@@ -133,7 +134,7 @@ extension LoopCommand {
         }
         func actor(_ ref: Components.Schemas.ActorRef?, _ field: String) throws -> Actor {
             let ref = try need(ref, field)
-            guard let role = Role(rawValue: ref.role) else { throw RequestError.invalidParameter(name: "\(field).role", reason: ref.role) }
+            guard let role = Role(rawValue: ref.role.rawValue) else { throw RequestError.invalidParameter(name: "\(field).role", reason: ref.role.rawValue) }
             return Actor(personID: ref.personId, role: role, unitCode: ref.unitCode)
         }
         switch body.action {
@@ -234,7 +235,9 @@ extension Components.Schemas.AuditEvent {
     init(_ entry: AuditEntry) {
         self.init(
             kind: entry.kind, at: entry.at,
-            actor: entry.actor.map { .init(personId: $0.personID, role: $0.role, unitCode: $0.unitCode) },
+            actor: entry.actor.flatMap { actor in
+                Components.Schemas.ActorRef.RolePayload(rawValue: actor.role).map { .init(personId: actor.personID, role: $0, unitCode: actor.unitCode) }
+            },
             reason: entry.reason, details: .init(additionalProperties: entry.details), attachments: entry.attachments)
     }
 }

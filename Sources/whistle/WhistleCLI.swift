@@ -8,7 +8,7 @@ import WhistleServer
 import WhistleStore
 
 @main
-struct Whistle: AsyncParsableCommand {
+struct WhistleCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whistle",
         abstract: "Whistle 吹哨 · 接诉即办 — the case platform of grassroots governance.",
