@@ -34,12 +34,26 @@ public final class SQLiteStore: Store {
         self.writer = writer
         writes = BatchingQueue(maximumBatch: maximumBatch) { batch in await Self.commit(batch, on: writer) }
         var readerConnections: [SQLiteConnection] = []
-        for _ in 0..<max(1, readerCount) {
-            readerConnections.append(try await Self.connect(path, logger: logger, pragmas: [
-                "PRAGMA query_only=ON", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
-            ]))
+        do {
+            for _ in 0..<max(1, readerCount) {
+                readerConnections.append(try await Self.connect(path, logger: logger, pragmas: [
+                    "PRAGMA query_only=ON", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
+                ]))
+            }
+        } catch {
+            // A connection must be closed before it is released; nothing else would close these.
+            await Self.close(readerConnections + [writer])
+            throw error
         }
         readers = ConnectionPool(readerConnections)
+    }
+
+    /// Closes connections through their future-based close, which runs to the end even in a cancelled task.
+    private static func close(_ connections: [SQLiteConnection]) async {
+        for connection in connections {
+            let closed: EventLoopFuture<Void> = connection.close()
+            try? await closed.get()
+        }
     }
 
     private static func connect(_ path: String, logger: Logger, pragmas: [String]) async throws -> SQLiteConnection {
@@ -87,12 +101,9 @@ public final class SQLiteStore: Store {
     }
 
     /// Waits for shutdown or cancellation, then closes every connection (the writer last, so the WAL is
-    /// checkpointed). The future-based close runs to the end even though this task is being cancelled.
+    /// checkpointed).
     public func run() async throws {
         try? await gracefulShutdown()
-        for connection in readers.all + [writer] {
-            let closed: EventLoopFuture<Void> = connection.close()
-            try? await closed.get()
-        }
+        await Self.close(readers.all + [writer])
     }
 }
