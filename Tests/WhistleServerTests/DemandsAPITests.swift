@@ -140,6 +140,22 @@ import WhistleStore
         }
     }
 
+    /// Who saw the complainant of a 保密 demand is on record; a masked view is not a read.
+    @Test func confidentialReadsAreLogged() async throws {
+        try await TestApp.withClient { client, tokens in
+            let secret = try await client.send(.post, "/api/v1/demands", as: tokens["agent"],
+                                               json: Self.draft.replacingOccurrences(of: #""phone":"13812345678"}"#, with: #""phone":"13812345678","confidential":true}"#))
+            let id = try #require(secret.object["id"] as? String)
+            _ = try await client.send(.get, "/api/v1/demands/\(id)", as: tokens["dispatcher"])   // masked for the dispatcher
+            _ = try await client.send(.get, "/api/v1/demands/\(id)", as: tokens["callback"])     // shown to the callback agent
+            _ = try await client.send(.get, "/api/v1/demands", as: tokens["callback"])            // and again in a list
+            let events = try await client.send(.get, "/api/v1/demands/\(id)/events", as: tokens["dispatcher"])
+            let reads = (events.json as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "demand.confidential_read" }
+            #expect(reads.count == 2)
+            #expect(reads.allSatisfy { ($0["actor"] as? [String: Any])?["personId"] as? String == "callback" })
+        }
+    }
+
     /// An approval named in the body must be a role its approver really holds.
     @Test func approvalsAreCheckedAgainstHeldRoles() async throws {
         try await TestApp.withClient { client, tokens in

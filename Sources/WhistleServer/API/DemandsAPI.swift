@@ -30,7 +30,8 @@ extension WhistleAPIHandler {
     func getDemand(_ input: Operations.GetDemand.Input) async throws -> Operations.GetDemand.Output {
         let actor = try RequestActor.required()
         let demand = try await visibleDemand(input.path.id, to: actor)
-        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try view(demand, for: actor, at: clock()))))
+        let body = try await views([demand], for: actor, at: clock())[0]
+        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(body)))
     }
 
     func listDemands(_ input: Operations.ListDemands.Input) async throws -> Operations.ListDemands.Output {
@@ -42,8 +43,7 @@ extension WhistleAPIHandler {
         let page = try await demands.list(
             status: input.query.status.flatMap { DemandStatus(rawValue: $0.rawValue) }, unit: unit,
             after: try validCursor(input.query.cursor), limit: limit)
-        let now = clock()
-        return .ok(.init(body: .json(.init(items: try page.items.map { try view($0, for: actor, at: now) }, nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: try await views(page.items, for: actor, at: clock()), nextCursor: page.nextCursor))))
     }
 
     func actOnDemand(_ input: Operations.ActOnDemand.Input) async throws -> Operations.ActOnDemand.Output {
@@ -55,7 +55,7 @@ extension WhistleAPIHandler {
         let now = clock()
         let demand = try await demands.apply(command, to: input.path.id, expectedVersion: expected, by: actor, at: now,
                                              rules: configuration.rules(at: now))
-        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try view(demand, for: actor, at: now))))
+        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try await views([demand], for: actor, at: now)[0])))
     }
 
     func listDemandEvents(_ input: Operations.ListDemandEvents.Input) async throws -> Operations.ListDemandEvents.Output {
@@ -79,10 +79,18 @@ extension WhistleAPIHandler {
         return demand
     }
 
-    /// The demand as `actor` may see it, with its traffic lights as of `now`.
-    private func view(_ demand: Demand, for actor: Actor, at now: Date) throws -> Components.Schemas.Demand {
-        try Components.Schemas.Demand(demand, complainant: DemandAccess.complainant(of: demand, for: actor),
-                                      rules: configuration.rules(at: now), now: now)
+    /// The demands as `actor` may see them, with traffic lights as of `now`. Showing the complainant of a
+    /// 保密 demand is recorded in the audit log before the answer leaves.
+    private func views(_ demands: [Demand], for actor: Actor, at now: Date) async throws -> [Components.Schemas.Demand] {
+        let rules = configuration.rules(at: now)
+        var confidentialShown: [String] = []
+        let views = try demands.map { demand in
+            let complainant = DemandAccess.complainant(of: demand, for: actor)
+            if demand.complainant.confidential, complainant != demand.complainant.masked { confidentialShown.append(demand.id) }
+            return try Components.Schemas.Demand(demand, complainant: complainant, rules: rules, now: now)
+        }
+        try await self.demands.recordConfidentialRead(of: confidentialShown, by: actor, at: now)
+        return views
     }
 
     static func etag(_ demand: Demand) -> String { "\"\(demand.version)\"" }

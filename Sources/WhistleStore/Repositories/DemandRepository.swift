@@ -120,6 +120,17 @@ public struct DemandRepository: Sendable {
         return Page(items: items.map(\.0), nextCursor: rows.count > limit ? items.last?.1 : nil)
     }
 
+    /// Records that `actor` was shown the complainant of these 保密 demands (个人信息保护法: who read what).
+    public func recordConfidentialRead(of ids: [String], by actor: Actor, at now: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await store.write { [store] db in
+            try await AuditLog.append(ids.map {
+                AuditEntry(subjectType: "demand", subjectID: $0, kind: "demand.confidential_read", at: now,
+                           actor: AuditActor(personID: actor.personID, role: actor.role.rawValue, unitCode: actor.unitCode))
+            }, engine: store.engine, in: db)
+        }
+    }
+
     /// The demand's audit trail.
     public func events(of id: String) async throws -> [AuditEntry] {
         try await store.read { db in
