@@ -65,6 +65,22 @@ public enum Channel: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
+extension Channel {
+    /// Who may record a demand from this channel: the hotline takes calls, grid staff report what they find
+    /// on patrol, the centre records referrals and imports; `nil` for public channels (web, apps, Open311),
+    /// where residents file themselves.
+    public var recordingRoles: Set<Role>? {
+        switch self {
+        case .phone: [.hotlineAgent, .dispatcher]
+        case .gridPatrol: [.gridWorker, .communityStaff, .streetCoordinator]
+        case .video: [.gridWorker, .communityStaff, .streetCoordinator, .hotlineAgent, .dispatcher]
+        case .leaderReferral: [.hotlineAgent, .dispatcher, .supervisor]
+        case .import: [.dispatcher, .administrator]
+        case .web, .app, .wechat, .weibo, .open311: nil
+        }
+    }
+}
+
 /// Who raises the demand (诉求人类型).
 public enum PartyType: String, Sendable, Hashable, Codable, CaseIterable {
     /// 自然人

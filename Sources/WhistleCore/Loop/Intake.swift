@@ -12,6 +12,10 @@ public enum Intake {
         let id = try Check.text(id, field: "id", max: DemandDraft.Limits.code)
         let number = try Check.text(number, field: "number", max: DemandDraft.Limits.code)
         let draft = try draft.validated()
+        // A staffed channel is recorded by the people who staff it; public channels by anyone.
+        if let roles = draft.channel.recordingRoles, !(actor.map { roles.contains($0.role) } ?? false) {
+            throw .roleNotAllowed(action: .intake, role: actor?.role)
+        }
         if draft.directAnswer != nil, !rules.directAnswerTypes.contains(draft.type) {
             throw .invalidField(field: "directAnswer", problem: .notForType(draft.type))
         }

@@ -10,7 +10,8 @@ extension WhistleAPIHandler {
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
         let draft = try DemandDraft(body)
         let actor = RequestActor.current
-        if actor == nil, !Self.publicChannels.contains(draft.channel) {
+        // Anonymous intake only on public channels; a staffed channel asks who is recording (401, not 403).
+        if actor == nil, draft.channel.recordingRoles != nil {
             throw AccessError.unauthenticated
         }
         if let key = input.headers.idempotencyKey, !(1...200).contains(key.utf8.count) || !key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
@@ -66,9 +67,6 @@ extension WhistleAPIHandler {
     }
 
     // MARK: - Helpers
-
-    /// Channels the public may use without signing in.
-    static let publicChannels: Set<Channel> = [.web, .app, .wechat, .weibo, .open311]
 
     /// A demand the actor may see; one they may not see is reported as absent, not as forbidden, so its
     /// existence does not leak.
