@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -209,6 +210,20 @@ import WhistleStore
             let due = ((dispatched.object["orders"] as? [[String: Any]])?.first?["deadlines"] as? [String: [String: Any]])?["resolution"]?["dueAt"] as? String
             let dueAt = try #require(due.flatMap { try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse($0) })
             #expect(abs(dueAt.timeIntervalSince(before) - 3_600) < 60)
+        }
+    }
+
+    /// Anonymous intake is limited per client; the hotline is not.
+    @Test func anonymousIntakeIsRateLimited() async throws {
+        let web = Self.draft.replacingOccurrences(of: #""channel":"phone""#, with: #""channel":"web""#)
+        try await TestApp.withClient(settings: ["intake.public.perMinute": 2]) { client, tokens in
+            #expect(try await client.send(.post, "/api/v1/demands", json: web).status == .created)
+            #expect(try await client.send(.post, "/api/v1/demands", json: web).status == .created)
+            let limited = try await client.send(.post, "/api/v1/demands", json: web)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.object["code"] as? String == "request.rate_limited")
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            #expect(try await client.send(.post, "/api/v1/demands", as: tokens["agent"], json: Self.draft).status == .created)
         }
     }
 

@@ -8,9 +8,6 @@ import WhistleAPI
 import WhistleCore
 import WhistleStore
 
-/// The request context of every route.
-public typealias WhistleRequestContext = BasicRequestContext
-
 /// Builds the Whistle application from configuration: the store (a service of the application, started
 /// first and stopped last), migrations and the demo city before the server accepts requests, the native
 /// API under /api/v1 and the operational endpoints.
@@ -28,7 +25,7 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
     let rules = try LoopConfiguration(bundled: try LoopConfiguration.bundledSchedules())
     // Opened last: nothing below can fail, so an open store always reaches the service group that closes it.
     let store = try await openStore(settings.database, logger: logger)
-    let router = buildRouter(store: store, rules: rules, intakeBatch: settings.intakeBatch, clock: clock)
+    let router = buildRouter(store: store, rules: rules, settings: settings, clock: clock)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
@@ -60,17 +57,18 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
 }
 
 /// The routes: operational endpoints at the root, the generated native API under /api/v1.
-func buildRouter(store: any Store, rules: LoopConfiguration, intakeBatch: Int, clock: @escaping @Sendable () -> Date) -> Router<WhistleRequestContext> {
+func buildRouter(store: any Store, rules: LoopConfiguration, settings: ServerSettings, clock: @escaping @Sendable () -> Date) -> Router<WhistleRequestContext> {
     let router = Router(context: WhistleRequestContext.self)
     // Outermost first: metrics and the request log see the status of the problem document, not the error.
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: ETagMiddleware())
+    router.add(middleware: PublicIntakeLimit(perMinute: settings.publicIntakePerMinute, trustForwardedFor: settings.trustForwardedFor))
     router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store)))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     do {
-        try WhistleAPIHandler(units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: intakeBatch), configuration: rules, clock: clock)
+        try WhistleAPIHandler(units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),
                 // Compact: pretty printing costs CPU and bytes on every answer (read it with jq).

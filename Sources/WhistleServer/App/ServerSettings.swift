@@ -18,6 +18,10 @@ public struct ServerSettings: Sendable {
     public var logFormat: LogFormat
     /// `intake.batch`: most submissions received in one transaction (1 = one transaction each).
     public var intakeBatch: Int
+    /// `intake.public.perMinute`: anonymous submissions a client may make per minute (token bucket).
+    public var publicIntakePerMinute: Int
+    /// `http.trustForwardedFor`: take the client address from X-Forwarded-For (only behind a trusted proxy).
+    public var trustForwardedFor: Bool
     /// `deadlines.enabled`: run the deadline service in this server.
     public var deadlinesEnabled: Bool
     /// `deadlines.interval`: seconds between sweeps for due deadline timers when none was due.
@@ -40,6 +44,8 @@ public struct ServerSettings: Sendable {
         logLevel = Logger.Level(rawValue: reader.string(forKey: "log.level", default: "info")) ?? .info
         logFormat = LogFormat(rawValue: reader.string(forKey: "log.format", default: "json")) ?? .json
         intakeBatch = max(1, reader.int(forKey: "intake.batch", default: 128))
+        publicIntakePerMinute = max(1, reader.int(forKey: "intake.public.perMinute", default: 10))
+        trustForwardedFor = reader.bool(forKey: "http.trustForwardedFor", default: false)
         deadlinesEnabled = reader.bool(forKey: "deadlines.enabled", default: true)
         deadlineInterval = .milliseconds(Int(max(0.05, reader.double(forKey: "deadlines.interval", default: 5)) * 1000))
         deadlineBatch = max(1, reader.int(forKey: "deadlines.batch", default: 100))

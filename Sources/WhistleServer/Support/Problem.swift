@@ -17,7 +17,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             if problem.status >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            return problem.response(english: request.prefersEnglish)
+            var response = problem.response(english: request.prefersEnglish)
+            if let limited = error as? RateLimited { response.headers[.retryAfter] = String(limited.retryAfterSeconds) }
+            return response
         }
     }
 }
@@ -28,6 +30,7 @@ enum RequestError: DomainError {
     case malformed(String)
     case routeNotFound(String)
     case methodNotAllowed
+    case rateLimited(retryAfterSeconds: Int)
 
     var code: String {
         switch self {
@@ -35,6 +38,7 @@ enum RequestError: DomainError {
         case .malformed: "request.malformed"
         case .routeNotFound: "request.not_found"
         case .methodNotAllowed: "request.method_not_allowed"
+        case .rateLimited: "request.rate_limited"
         }
     }
 
@@ -51,6 +55,7 @@ enum RequestError: DomainError {
         case let .malformed(reason): "请求格式错误：\(reason)"
         case let .routeNotFound(path): "没有这个地址：\(path)"
         case .methodNotAllowed: "此地址不支持该请求方法"
+        case let .rateLimited(seconds): "提交过于频繁，请 \(seconds) 秒后再试"
         }
     }
 
@@ -60,6 +65,7 @@ enum RequestError: DomainError {
         case let .malformed(reason): "malformed request: \(reason)"
         case let .routeNotFound(path): "no such path: \(path)"
         case .methodNotAllowed: "this method is not allowed here"
+        case let .rateLimited(seconds): "too many submissions; retry in \(seconds) s"
         }
     }
 }
@@ -85,6 +91,9 @@ struct Problem: Encodable {
         let domain: any DomainError
         var status: HTTPResponse.Status
         switch error {
+        case let error as RateLimited:
+            domain = RequestError.rateLimited(retryAfterSeconds: error.retryAfterSeconds)
+            status = .tooManyRequests
         case let error as any DomainError:
             domain = error
             status = error.kind.status
