@@ -1,21 +1,8 @@
-/// Who issues a command: a person acting in one role at one unit. The server resolves it from the session
-/// (and an approver from the store's role assignments); the loop trusts it and checks only what the role
-/// and unit may do. The system (the deadline service) is no actor: it passes `nil`.
-public struct Actor: Sendable, Hashable, Codable {
-    /// The person (an id of the people directory).
-    public var personID: String
-    /// The role the person acts in.
-    public var role: Role
-    /// The unit at which the role is held.
-    public var unitCode: String
-
-    /// An actor as the server resolved it.
-    public init(personID: String, role: Role, unitCode: String) {
-        self.personID = personID
-        self.role = role
-        self.unitCode = unitCode
-    }
-}
+/// Who issues a command: a person acting in one role at one unit, i.e. a role assignment being exercised.
+/// The server resolves it from the token (and an approver from the stored role assignments); the loop
+/// trusts it and checks only what the role and unit may do. The system (the deadline service) is no
+/// actor: it passes `nil`.
+public typealias Actor = RoleAssignment
 
 extension Role {
     /// Roles that act for the unit a work order is assigned to (签收, 联系, 办理, 办结, 退单/延期/挂账申请).

@@ -4,7 +4,7 @@ import Foundation
 /// constants): deadline classes, return window, traffic-light threshold, supervision delay and the demand
 /// types that may be answered at once. A policy applies from the start of its day (Beijing time) until the
 /// next one; decisions already taken keep the deadlines they were given.
-public struct LoopPolicy: Sendable, Hashable, Codable {
+public struct LoopPolicy: Sendable, Hashable, Codable, EffectiveDated {
     /// The first day the policy applies, `YYYY-MM-DD` (00:00 Beijing time).
     public var effectiveFrom: CalendarDay
     public var deadlineClasses: [DeadlineClass]
@@ -42,20 +42,11 @@ public struct LoopPolicy: Sendable, Hashable, Codable {
         effectiveFrom: CalendarDay(year: 2021, month: 9, day: 24)!, deadlineClasses: DeadlineClass.beijingDefaults,
         returnWindow: .workingDays(3), yellowThreshold: 0.75, superviseAfter: .workingDays(1), directAnswerTypes: [.consultation])
 
-    /// The instant the policy starts: 00:00 of its day in China Standard Time (UTC+8, no daylight saving).
-    public var start: Date { Date(timeIntervalSince1970: Double(effectiveFrom.dayNumber) * 86_400 - 8 * 3_600) }
-
     /// The rules this policy gives, with each unit's working calendar.
     public func rules(calendar: @escaping @Sendable (_ unitCode: String) -> WorkingCalendar) -> LoopRules {
         LoopRules(
             effectiveFrom: start, deadlineClasses: deadlineClasses, returnWindow: returnWindow, yellowThreshold: yellowThreshold,
             superviseAfter: superviseAfter, directAnswerTypes: Set(directAnswerTypes), calendar: calendar)
-    }
-
-    /// The policy in force at `instant`: the latest that has started (the first one if none has).
-    public static func inForce(at instant: Date, among policies: [LoopPolicy]) -> LoopPolicy? {
-        let sorted = policies.sorted { $0.effectiveFrom.dayNumber < $1.effectiveFrom.dayNumber }
-        return sorted.last { $0.start <= instant } ?? sorted.first
     }
 
     private func validate() throws(LoopPolicyError) {

@@ -65,8 +65,8 @@ public struct Person: Sendable, Equatable, Codable {
     }
 }
 
-/// A role held by a person at a unit.
-public struct RoleAssignment: Sendable, Equatable, Codable {
+/// A role held by a person at a unit. Exercised, it is the ``Actor`` of a command.
+public struct RoleAssignment: Sendable, Hashable, Codable {
     public var personID: String
     public var role: Role
     public var unitCode: String

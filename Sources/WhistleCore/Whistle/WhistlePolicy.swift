@@ -3,7 +3,7 @@ import Foundation
 /// The local rules of the whistle as data, with an effective date like ``LoopPolicy``: the report-in
 /// deadline per whistle type, how far from the incident a sign-in may be, and the scale of scores. A policy
 /// applies from the start of its day (Beijing time); a whistle keeps the report-in deadline it was raised with.
-public struct WhistlePolicy: Sendable, Hashable, Codable {
+public struct WhistlePolicy: Sendable, Hashable, Codable, EffectiveDated {
     /// The first day the policy applies, `YYYY-MM-DD` (00:00 Beijing time).
     public var effectiveFrom: CalendarDay
     /// Minutes after the whistle within which each summoned unit must sign in on site, for every type.
@@ -47,20 +47,11 @@ public struct WhistlePolicy: Sendable, Hashable, Codable {
         reportInMinutes: [.jointEnforcement: 30, .emergency: 30, .publicDemand: 120, .keyWork: 240],
         signInRadiusMetres: 500, scoreMin: 0, scoreMax: 10)
 
-    /// The instant the policy starts: 00:00 of its day in China Standard Time (UTC+8).
-    public var start: Date { Date(timeIntervalSince1970: Double(effectiveFrom.dayNumber) * 86_400 - 8 * 3_600) }
-
     /// The allowed marks of a scored item.
     public var scoreRange: ClosedRange<Int> { scoreMin...scoreMax }
 
     /// Minutes to report in for a type (every type has one once validated).
     public func reportInMinutes(for type: WhistleType) -> Int { reportInMinutes[type] ?? 30 }
-
-    /// The policy in force at `instant`: the latest that has started (the first one if none has).
-    public static func inForce(at instant: Date, among policies: [WhistlePolicy]) -> WhistlePolicy? {
-        let sorted = policies.sorted { $0.effectiveFrom.dayNumber < $1.effectiveFrom.dayNumber }
-        return sorted.last { $0.start <= instant } ?? sorted.first
-    }
 
     private func validate() throws(WhistlePolicyError) {
         for type in WhistleType.allCases {

@@ -26,9 +26,8 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         guard header.lowercased().hasPrefix("bearer "),
-              let assignment = try await tokens.assignment(for: String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
+              let actor = try await tokens.assignment(for: String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
         else { throw AccessError.tokenInvalid }
-        let actor = Actor(personID: assignment.personID, role: assignment.role, unitCode: assignment.unitCode)
         return try await RequestActor.$current.withValue(actor) {
             try await next(request, context)
         }

@@ -76,7 +76,7 @@ public struct DemandRepository: Sendable {
             AND unit_code = \(bind: approver.unitCode) AND ended_at IS NULL
             """).first()
         guard held != nil else {
-            throw AccessError.roleNotHeld(RoleAssignment(personID: approver.personID, role: approver.role, unitCode: approver.unitCode))
+            throw AccessError.roleNotHeld(approver)
         }
     }
 
