@@ -12,7 +12,7 @@ SPEC=openapi/openapi.yaml
 OUT=Sources/WhistleAPI/Generated
 
 if [ ! -d "$WORK/src" ]; then
-  git -c advice.detachedHead=false clone -q --depth 1 --branch "$GENERATOR_VERSION" \
+  git -c advice.detachedHead=false clone -q --branch "$GENERATOR_VERSION" \
     https://github.com/apple/swift-openapi-generator.git "$WORK/src"
 fi
 swift build -q --package-path "$WORK/src" --scratch-path "$WORK/build" --product swift-openapi-generator

@@ -34,7 +34,7 @@ final class ServerProcess: Sendable {
 
     init(arguments: [String], environment: [String: String] = [:]) throws {
         log = FileManager.default.temporaryDirectory.appending(path: "whistle-serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process = Process()
         process.executableURL = whistleExecutable
