@@ -167,7 +167,7 @@ public enum AuditLog {
                 hasher.update(data: Array("\(bytes.count):".utf8))
                 hasher.update(data: bytes)
             }
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return hasher.finalize().hexString
         }
 
         static let encoder: JSONEncoder = {

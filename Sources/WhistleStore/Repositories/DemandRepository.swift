@@ -71,13 +71,7 @@ public struct DemandRepository: Sendable {
         default: nil
         }
         guard let approver else { return }
-        let held = try await db.raw("""
-            SELECT 1 FROM role_assignments WHERE person_id = \(bind: approver.personID) AND role = \(bind: approver.role.rawValue)
-            AND unit_code = \(bind: approver.unitCode) AND ended_at IS NULL
-            """).first()
-        guard held != nil else {
-            throw AccessError.roleNotHeld(approver)
-        }
+        guard try await PeopleRepository.holds(approver, in: db) else { throw AccessError.roleNotHeld(approver) }
     }
 
     /// Fires due deadline timers (at most `limit`) in one transaction: the overdue and supervision steps are
@@ -248,7 +242,7 @@ public struct DemandRepository: Sendable {
     static func decode(_ document: String) throws -> Demand { try decoder.decode(Demand.self, from: Data(document.utf8)) }
 
     static func hash(of draft: DemandDraft) throws -> String {
-        SHA256.hash(data: try encoder.encode(draft)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: try encoder.encode(draft)).hexString
     }
 }
 

@@ -56,6 +56,14 @@ public struct PeopleRepository: Sendable {
         }
     }
 
+    /// Whether the person holds the role at the unit now (not ended), inside the caller's transaction.
+    static func holds(_ assignment: RoleAssignment, in db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("""
+            SELECT 1 FROM role_assignments WHERE person_id = \(bind: assignment.personID) AND role = \(bind: assignment.role.rawValue)
+            AND unit_code = \(bind: assignment.unitCode) AND ended_at IS NULL
+            """).first() != nil
+    }
+
     /// The roles a person currently holds.
     public func roles(of personID: String) async throws -> [RoleAssignment] {
         try await store.read { db in

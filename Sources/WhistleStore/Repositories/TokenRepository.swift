@@ -15,13 +15,9 @@ public struct TokenRepository: Sendable {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }
-        let token = "wst_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let token = "wst_" + bytes.hexString
         try await store.write { db in
-            let held = try await db.raw("""
-                SELECT 1 FROM role_assignments WHERE person_id = \(bind: assignment.personID) AND role = \(bind: assignment.role.rawValue)
-                AND unit_code = \(bind: assignment.unitCode) AND ended_at IS NULL
-                """).first()
-            guard held != nil else { throw AccessError.roleNotHeld(assignment) }
+            guard try await PeopleRepository.holds(assignment, in: db) else { throw AccessError.roleNotHeld(assignment) }
             try await db.raw("""
                 INSERT INTO api_tokens (token_hash, person_id, role, unit_code, label, created_at)
                 VALUES (\(bind: Self.digest(token)), \(bind: assignment.personID), \(bind: assignment.role.rawValue),
@@ -67,7 +63,7 @@ public struct TokenRepository: Sendable {
     }
 
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(token.utf8)).hexString
     }
 }
 
