@@ -24,6 +24,9 @@ TOKEN=$("$BIN" token issue --user fuzz --role dispatcher --unit 110000-RXZX --la
 # - negative_data_rejection: the generated decoder reads `null` in an optional field as absent, which the
 #   document does not spell out; nothing is stored from it that a valid request could not store;
 # - unsupported_method: it wants 405 for methods no route has (TRACE); Whistle answers 404 with a problem.
+# One operation is left out: streamWhistles is a live stream that stays open by design (it is tested over
+# a real connection in WhistlesAPITests).
 "$ST" run "http://127.0.0.1:$PORT/openapi.yaml" --url "http://127.0.0.1:$PORT/api/v1" \
   -H "Authorization: Bearer $TOKEN" --seed 20261121 --max-examples 40 \
-  --checks all --exclude-checks positive_data_acceptance,negative_data_rejection,unsupported_method
+  --checks all --exclude-checks positive_data_acceptance,negative_data_rejection,unsupported_method \
+  --exclude-operation-id streamWhistles

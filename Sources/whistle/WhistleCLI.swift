@@ -244,19 +244,24 @@ struct Calendar: AsyncParsableCommand {
 
 struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Versions of the closed loop's rules (deadline classes, return window, thresholds), by effective day.",
+        abstract: "Versions of local rules by effective day: the closed loop's (deadline classes, return window, thresholds) or, with --whistle, the whistle's (report-in minutes, sign-in distance, score scale).",
         subcommands: [Show.self, Set.self])
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the stored versions as JSON, or with --template the Beijing defaults to start from.")
+        static let configuration = CommandConfiguration(abstract: "Print the stored versions as JSON, or with --template the defaults to start from.")
 
         @OptionGroup var database: DatabaseOptions
-        @Flag(help: "Print Beijing's defaults instead of the stored versions.") var template = false
+        @Flag(help: "Print the defaults instead of the stored versions.") var template = false
+        @Flag(help: "The whistle's rules instead of the closed loop's.") var whistle = false
 
         func run() async throws {
-            let policies = template ? [LoopPolicy.beijing] : try await database.withStore { try await PolicyRepository(store: $0).all() }
+            if whistle { try await show(WhistlePolicy.default) } else { try await show(LoopPolicy.beijing) }
+        }
+
+        private func show<Policy: StoredPolicy>(_ defaults: Policy) async throws {
+            let policies = template ? [defaults] : try await database.withStore { try await PolicyRepository(store: $0).all(Policy.self) }
             for policy in policies { print(String(decoding: try PolicyRepository.encoder.encode(policy), as: UTF8.self)) }
-            if policies.isEmpty { print("未保存任何版本，使用北京默认规则 no version stored: Beijing's defaults apply (see --template)") }
+            if policies.isEmpty { print("未保存任何版本，使用默认规则 no version stored: the defaults apply (see --template)") }
         }
     }
 
@@ -265,12 +270,17 @@ struct Rules: AsyncParsableCommand {
             abstract: "Store a version from a JSON file (as printed by `show --template`); it applies from its effectiveFrom day. Restart servers to apply.")
 
         @OptionGroup var database: DatabaseOptions
+        @Flag(help: "The file holds the whistle's rules instead of the closed loop's.") var whistle = false
         @Argument(help: "The JSON file.") var file: String
 
         func run() async throws {
-            let policy: LoopPolicy
+            if whistle { try await save(WhistlePolicy.self) } else { try await save(LoopPolicy.self) }
+        }
+
+        private func save<Policy: StoredPolicy>(_ type: Policy.Type) async throws {
+            let policy: Policy
             do {
-                policy = try JSONDecoder().decode(LoopPolicy.self, from: Data(try readText(file).utf8))
+                policy = try JSONDecoder().decode(Policy.self, from: Data(try readText(file).utf8))
             } catch let error as any DomainError {
                 throw ValidationError("\(file): \(error.messageZh) (\(error.messageEn))")
             } catch {

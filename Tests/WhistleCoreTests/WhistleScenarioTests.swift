@@ -45,6 +45,7 @@ struct WhistleScenarioTests {
         #expect(absent.events.map(\.kind) == [.unitAbsent])
         #expect(absent.events[0].details["from"] == "acknowledged")
         #expect(absent.events[0].details["to"] == "absent")
+        #expect(absent.events[0].details["escalatedTo"] == F.district)
         w = absent.whistle
         #expect(w.summons(of: F.gas)?.status == .absent)
         // … while 交警 arrives late at 09:45, before its timer fired.
@@ -101,6 +102,21 @@ struct WhistleScenarioTests {
         #expect(figures.onTimeReportInRate == 0.8)
         // 10…17 minutes for eight units and 45 for 交警: (108 + 45) / 9 = 17.
         #expect(figures.meanMinutesToArrive == 17)
+
+        // Department figures: 交警 late at 45 minutes, 燃气 absent, each scored as a share of 3 × 10 marks.
+        let byUnit = Dictionary(uniqueKeysWithValues: WhistleFigures.bySummonedUnit([w]).map { ($0.unitCode, $0) })
+        #expect(byUnit.count == 10)
+        #expect(byUnit[F.traffic]?.late == 1)
+        #expect(byUnit[F.traffic]?.meanMinutesToArrive == 45)
+        #expect(byUnit[F.traffic]?.meanScoreShare == 22.0 / 30)  // 5 + 8 + 9
+        #expect(byUnit[F.gas]?.absent == 1)
+        #expect(byUnit[F.gas]?.meanMinutesToArrive == nil)
+        #expect(byUnit[F.gas]?.meanScoreShare == 17.0 / 30)  // 0 + 8 + 9
+        #expect(byUnit[F.cityManagement].map { [$0.onTime, $0.late, $0.absent] } == [1, 0, 0])
+        #expect(byUnit[F.cityManagement]?.meanScoreShare == 27.0 / 30)
+        let byStreet = WhistleFigures.byWhistler([w], demands: [F.street: 500])
+        #expect(byStreet.map(\.unitCode) == [F.street])
+        #expect(byStreet.first?.summary == figures)
 
         // The whistle round-trips through JSON.
         let data = try JSONEncoder().encode(w)

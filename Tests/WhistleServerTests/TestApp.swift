@@ -42,7 +42,8 @@ enum TestApp {
 
     /// The application on the small city with its people; `tokens` maps a person's name to their bearer token.
     static func withClient(
-        seed: String? = smallCity, settings: [AbsoluteConfigKey: ConfigValue] = [:],
+        seed: String? = smallCity, people: [String: (Role, String)] = people, settings: [AbsoluteConfigKey: ConfigValue] = [:],
+        mode: TestingSetup = .router, clock: @escaping @Sendable () -> Date = Date.init,
         prepare: @Sendable @escaping (any Store) async throws -> Void = { _ in },
         _ test: @Sendable @escaping (any TestClientProtocol, _ tokens: [String: String]) async throws -> Void
     ) async throws {
@@ -67,8 +68,8 @@ enum TestApp {
         }
         var values: [AbsoluteConfigKey: ConfigValue] = ["db.url": .init(.string("sqlite:\(path)"), isSecret: false), "log.level": "warning"]
         values.merge(settings) { $1 }
-        let app = try await buildApplication(reader: ConfigReader(provider: InMemoryProvider(values: values)))
-        try await app.test(.router) { [tokens] client in try await test(client, tokens) }
+        let app = try await buildApplication(reader: ConfigReader(provider: InMemoryProvider(values: values)), clock: clock)
+        try await app.test(mode) { [tokens] client in try await test(client, tokens) }
     }
 }
 

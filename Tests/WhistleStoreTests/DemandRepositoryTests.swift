@@ -196,10 +196,10 @@ import WhistleTestSupport
             let timers = try await store.read { try await TimerQueue.timers(of: id, in: $0) }.count
             let later = Self.at(9, days: 30)
             var fired = 0
-            for _ in 0..<3 { fired += try await demands.fireDueTimers(at: later, limit: 2, rules: Self.rules) }
-            fired += try await demands.fireDueTimers(at: later, limit: 100, rules: Self.rules)
+            for _ in 0..<3 { fired += try await DeadlineSweep(store: store).fire(at: later, limit: 2, rules: Self.rules, whistlePolicy: .default) }
+            fired += try await DeadlineSweep(store: store).fire(at: later, limit: 100, rules: Self.rules, whistlePolicy: .default)
             #expect(fired == timers)
-            #expect(try await demands.fireDueTimers(at: later, limit: 100, rules: Self.rules) == 0)
+            #expect(try await DeadlineSweep(store: store).fire(at: later, limit: 100, rules: Self.rules, whistlePolicy: .default) == 0)
             // Every timer stays on record with the time it fired.
             let rows = try await store.read { try await TimerQueue.timers(of: id, in: $0) }
             #expect(rows.count == timers && rows.allSatisfy { $0.firedAt == later })

@@ -336,7 +336,6 @@ import WhistleTestSupport
     func parkingPausesTheClocksUntilUnparked(engine: Engine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             try await Self.seed(store)
-            let demands = DemandRepository(store: store)
             var c = try await Drive.receive(Self.draft(), by: Self.agent, at: Self.march(2, 8, 50), in: store)
             let order = c.order(1)
             try await c.step(.dispatch(primary: Self.cgw, deadlineClass: "general"), by: Self.dispatcher, at: Self.march(2, 9),
@@ -366,7 +365,7 @@ import WhistleTestSupport
             #expect(try c.due(1, .resolution, asOf: Self.march(4, 9)) == "2026-03-11 17:30")
             #expect(try c.due(1, .resolution, asOf: Self.march(6, 12)) == "2026-03-16 12:00")
             // The deadline service has nothing to fire, long after the original deadline.
-            #expect(try await demands.fireDueTimers(at: Self.march(12, 18), limit: 100, rules: Self.rules) == 0)
+            #expect(try await DeadlineSweep(store: store).fire(at: Self.march(12, 18), limit: 100, rules: Self.rules, whistlePolicy: .default) == 0)
             #expect(try await c.refusal(.reportResult(order: order, summary: "x"), by: Self.cgwHandler, at: Self.march(5, 9))
                 as? LoopError == .orderWrongState(action: .reportResult, order: order, status: .parked))
 

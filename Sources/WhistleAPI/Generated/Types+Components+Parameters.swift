@@ -20,6 +20,16 @@ extension Components {
     public enum Parameters {
         /// - Remark: Generated from `#/components/parameters/DemandID`.
         public typealias DemandID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/WhistleID`.
+        public typealias WhistleID = Swift.String
+        /// First day of the period (Beijing date), YYYY-MM-DD.
+        ///
+        /// - Remark: Generated from `#/components/parameters/PeriodFrom`.
+        public typealias PeriodFrom = Swift.String
+        /// Last day of the period (inclusive), YYYY-MM-DD; at most 366 days after `from`.
+        ///
+        /// - Remark: Generated from `#/components/parameters/PeriodTo`.
+        public typealias PeriodTo = Swift.String
         /// Official division code (6, 9, 12 or 15 digits) or an organisation code such as 110105-CGW.
         ///
         /// - Remark: Generated from `#/components/parameters/UnitCode`.

@@ -885,6 +885,1018 @@ extension Components {
                 case attachments
             }
         }
+        /// 群众诉求 public_demand · 综合执法 joint_enforcement · 应急处置 emergency · 重点工作 key_work
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleType`.
+        @frozen public enum WhistleType: String, Codable, Hashable, Sendable, CaseIterable {
+            case publicDemand = "public_demand"
+            case jointEnforcement = "joint_enforcement"
+            case emergency = "emergency"
+            case keyWork = "key_work"
+        }
+        /// 处置中 open · 已结束 closed
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleStatus`.
+        @frozen public enum WhistleStatus: String, Codable, Hashable, Sendable, CaseIterable {
+            case open = "open"
+            case closed = "closed"
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistlePlace`.
+        public struct WhistlePlace: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistlePlace/address`.
+            public var address: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistlePlace/longitude`.
+            public var longitude: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/WhistlePlace/latitude`.
+            public var latitude: Swift.Double
+            /// Creates a new `WhistlePlace`.
+            ///
+            /// - Parameters:
+            ///   - address:
+            ///   - longitude:
+            ///   - latitude:
+            public init(
+                address: Swift.String,
+                longitude: Swift.Double,
+                latitude: Swift.Double
+            ) {
+                self.address = address
+                self.longitude = longitude
+                self.latitude = latitude
+            }
+            public enum CodingKeys: String, CodingKey {
+                case address
+                case longitude
+                case latitude
+            }
+        }
+        /// Exactly one of the demands the whistle handles or standalone key work.
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleProblem`.
+        public struct WhistleProblem: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleProblem/demandIds`.
+            public var demandIds: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/WhistleProblem/keyWork`.
+            public var keyWork: Swift.String?
+            /// Creates a new `WhistleProblem`.
+            ///
+            /// - Parameters:
+            ///   - demandIds:
+            ///   - keyWork:
+            public init(
+                demandIds: [Swift.String]? = nil,
+                keyWork: Swift.String? = nil
+            ) {
+                self.demandIds = demandIds
+                self.keyWork = keyWork
+            }
+            public enum CodingKeys: String, CodingKey {
+                case demandIds
+                case keyWork
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleDraft`.
+        public struct WhistleDraft: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/type`.
+            public var _type: Components.Schemas.WhistleType
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/whistlingUnit`.
+            public var whistlingUnit: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/subject`.
+            public var subject: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/place`.
+            public var place: Components.Schemas.WhistlePlace
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/problem`.
+            public var problem: Components.Schemas.WhistleProblem
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/SummonsPayload`.
+            public struct SummonsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/WhistleDraft/SummonsPayload/unitCode`.
+                public var unitCode: Swift.String
+                /// What the unit is asked to do on site.
+                ///
+                /// - Remark: Generated from `#/components/schemas/WhistleDraft/SummonsPayload/ask`.
+                public var ask: Swift.String
+                /// Creates a new `SummonsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - unitCode:
+                ///   - ask: What the unit is asked to do on site.
+                public init(
+                    unitCode: Swift.String,
+                    ask: Swift.String
+                ) {
+                    self.unitCode = unitCode
+                    self.ask = ask
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case unitCode
+                    case ask
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/summons`.
+            public typealias SummonsPayload = [Components.Schemas.WhistleDraft.SummonsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/WhistleDraft/summons`.
+            public var summons: Components.Schemas.WhistleDraft.SummonsPayload
+            /// Creates a new `WhistleDraft`.
+            ///
+            /// - Parameters:
+            ///   - _type:
+            ///   - whistlingUnit:
+            ///   - subject:
+            ///   - place:
+            ///   - problem:
+            ///   - summons:
+            public init(
+                _type: Components.Schemas.WhistleType,
+                whistlingUnit: Swift.String,
+                subject: Swift.String,
+                place: Components.Schemas.WhistlePlace,
+                problem: Components.Schemas.WhistleProblem,
+                summons: Components.Schemas.WhistleDraft.SummonsPayload
+            ) {
+                self._type = _type
+                self.whistlingUnit = whistlingUnit
+                self.subject = subject
+                self.place = place
+                self.problem = problem
+                self.summons = summons
+            }
+            public enum CodingKeys: String, CodingKey {
+                case _type = "type"
+                case whistlingUnit
+                case subject
+                case place
+                case problem
+                case summons
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SignIn`.
+        public struct SignIn: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SignIn/people`.
+            public var people: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/SignIn/count`.
+            public var count: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SignIn/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/SignIn/longitude`.
+            public var longitude: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SignIn/latitude`.
+            public var latitude: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SignIn/distanceMetres`.
+            public var distanceMetres: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SignIn/late`.
+            public var late: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/SignIn/by`.
+            public var by: Swift.String
+            /// Creates a new `SignIn`.
+            ///
+            /// - Parameters:
+            ///   - people:
+            ///   - count:
+            ///   - at:
+            ///   - longitude:
+            ///   - latitude:
+            ///   - distanceMetres:
+            ///   - late:
+            ///   - by:
+            public init(
+                people: [Swift.String],
+                count: Swift.Int,
+                at: Foundation.Date,
+                longitude: Swift.Double,
+                latitude: Swift.Double,
+                distanceMetres: Swift.Double,
+                late: Swift.Bool,
+                by: Swift.String
+            ) {
+                self.people = people
+                self.count = count
+                self.at = at
+                self.longitude = longitude
+                self.latitude = latitude
+                self.distanceMetres = distanceMetres
+                self.late = late
+                self.by = by
+            }
+            public enum CodingKeys: String, CodingKey {
+                case people
+                case count
+                case at
+                case longitude
+                case latitude
+                case distanceMetres
+                case late
+                case by
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Summons`.
+        public struct Summons: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Summons/unitCode`.
+            public var unitCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Summons/ask`.
+            public var ask: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Summons/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case summoned = "summoned"
+                case acknowledged = "acknowledged"
+                case signedIn = "signed_in"
+                case absent = "absent"
+            }
+            /// - Remark: Generated from `#/components/schemas/Summons/status`.
+            public var status: Components.Schemas.Summons.StatusPayload
+            /// 待响应 · 已响应 · 已报到 · 未报到
+            ///
+            /// - Remark: Generated from `#/components/schemas/Summons/statusName`.
+            public var statusName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Summons/acknowledgedAt`.
+            public var acknowledgedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Summons/acknowledgedBy`.
+            public var acknowledgedBy: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Summons/signIn`.
+            public var signIn: Components.Schemas.SignIn?
+            /// Kept when the unit signs in afterwards.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Summons/markedAbsentAt`.
+            public var markedAbsentAt: Foundation.Date?
+            /// Creates a new `Summons`.
+            ///
+            /// - Parameters:
+            ///   - unitCode:
+            ///   - ask:
+            ///   - status:
+            ///   - statusName: 待响应 · 已响应 · 已报到 · 未报到
+            ///   - acknowledgedAt:
+            ///   - acknowledgedBy:
+            ///   - signIn:
+            ///   - markedAbsentAt: Kept when the unit signs in afterwards.
+            public init(
+                unitCode: Swift.String,
+                ask: Swift.String,
+                status: Components.Schemas.Summons.StatusPayload,
+                statusName: Swift.String,
+                acknowledgedAt: Foundation.Date? = nil,
+                acknowledgedBy: Swift.String? = nil,
+                signIn: Components.Schemas.SignIn? = nil,
+                markedAbsentAt: Foundation.Date? = nil
+            ) {
+                self.unitCode = unitCode
+                self.ask = ask
+                self.status = status
+                self.statusName = statusName
+                self.acknowledgedAt = acknowledgedAt
+                self.acknowledgedBy = acknowledgedBy
+                self.signIn = signIn
+                self.markedAbsentAt = markedAbsentAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case unitCode
+                case ask
+                case status
+                case statusName
+                case acknowledgedAt
+                case acknowledgedBy
+                case signIn
+                case markedAbsentAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleLogEntry`.
+        public struct WhistleLogEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleLogEntry/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WhistleLogEntry/by`.
+            public var by: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleLogEntry/unitCode`.
+            public var unitCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleLogEntry/note`.
+            public var note: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleLogEntry/attachments`.
+            public var attachments: [Swift.String]
+            /// Creates a new `WhistleLogEntry`.
+            ///
+            /// - Parameters:
+            ///   - at:
+            ///   - by:
+            ///   - unitCode:
+            ///   - note:
+            ///   - attachments:
+            public init(
+                at: Foundation.Date,
+                by: Swift.String,
+                unitCode: Swift.String,
+                note: Swift.String,
+                attachments: [Swift.String]
+            ) {
+                self.at = at
+                self.by = by
+                self.unitCode = unitCode
+                self.note = note
+                self.attachments = attachments
+            }
+            public enum CodingKeys: String, CodingKey {
+                case at
+                case by
+                case unitCode
+                case note
+                case attachments
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleScore`.
+        public struct WhistleScore: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/unitCode`.
+            public var unitCode: Swift.String
+            /// 响应速度
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/timeliness`.
+            public var timeliness: Swift.Int
+            /// 工作力度
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/effort`.
+            public var effort: Swift.Int
+            /// 处置效果
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/result`.
+            public var result: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/total`.
+            public var total: Swift.Int
+            /// The total as a share of the highest possible.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/share`.
+            public var share: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/comment`.
+            public var comment: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/at`.
+            public var at: Foundation.Date
+            /// Shown only to the whistling unit and the district's reviewers (背靠背).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleScore/scoredBy`.
+            public var scoredBy: Swift.String?
+            /// Creates a new `WhistleScore`.
+            ///
+            /// - Parameters:
+            ///   - unitCode:
+            ///   - timeliness: 响应速度
+            ///   - effort: 工作力度
+            ///   - result: 处置效果
+            ///   - total:
+            ///   - share: The total as a share of the highest possible.
+            ///   - comment:
+            ///   - at:
+            ///   - scoredBy: Shown only to the whistling unit and the district's reviewers (背靠背).
+            public init(
+                unitCode: Swift.String,
+                timeliness: Swift.Int,
+                effort: Swift.Int,
+                result: Swift.Int,
+                total: Swift.Int,
+                share: Swift.Double,
+                comment: Swift.String? = nil,
+                at: Foundation.Date,
+                scoredBy: Swift.String? = nil
+            ) {
+                self.unitCode = unitCode
+                self.timeliness = timeliness
+                self.effort = effort
+                self.result = result
+                self.total = total
+                self.share = share
+                self.comment = comment
+                self.at = at
+                self.scoredBy = scoredBy
+            }
+            public enum CodingKeys: String, CodingKey {
+                case unitCode
+                case timeliness
+                case effort
+                case result
+                case total
+                case share
+                case comment
+                case at
+                case scoredBy
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ReviewFlag`.
+        public struct ReviewFlag: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ReviewFlag/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case empty = "empty"
+                case wrong = "wrong"
+            }
+            /// - Remark: Generated from `#/components/schemas/ReviewFlag/kind`.
+            public var kind: Components.Schemas.ReviewFlag.KindPayload
+            /// 空哨 · 乱吹哨
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReviewFlag/kindName`.
+            public var kindName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ReviewFlag/reason`.
+            public var reason: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ReviewFlag/by`.
+            public var by: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ReviewFlag/unitCode`.
+            public var unitCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ReviewFlag/at`.
+            public var at: Foundation.Date
+            /// Creates a new `ReviewFlag`.
+            ///
+            /// - Parameters:
+            ///   - kind:
+            ///   - kindName: 空哨 · 乱吹哨
+            ///   - reason:
+            ///   - by:
+            ///   - unitCode:
+            ///   - at:
+            public init(
+                kind: Components.Schemas.ReviewFlag.KindPayload,
+                kindName: Swift.String,
+                reason: Swift.String,
+                by: Swift.String,
+                unitCode: Swift.String,
+                at: Foundation.Date
+            ) {
+                self.kind = kind
+                self.kindName = kindName
+                self.reason = reason
+                self.by = by
+                self.unitCode = unitCode
+                self.at = at
+            }
+            public enum CodingKeys: String, CodingKey {
+                case kind
+                case kindName
+                case reason
+                case by
+                case unitCode
+                case at
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Whistle`.
+        public struct Whistle: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Whistle/id`.
+            public var id: Swift.String
+            /// S, the Beijing date and a sequence, e.g. S20261121-0001.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/version`.
+            public var version: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Whistle/level`.
+            @frozen public enum LevelPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case grid = "grid"
+                case community = "community"
+                case street = "street"
+            }
+            /// - Remark: Generated from `#/components/schemas/Whistle/level`.
+            public var level: Components.Schemas.Whistle.LevelPayload
+            /// 一级哨 · 二级哨 · 三级哨
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/levelName`.
+            public var levelName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/type`.
+            public var _type: Components.Schemas.WhistleType
+            /// - Remark: Generated from `#/components/schemas/Whistle/typeName`.
+            public var typeName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/whistlingUnit`.
+            public var whistlingUnit: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/subject`.
+            public var subject: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/place`.
+            public var place: Components.Schemas.WhistlePlace
+            /// - Remark: Generated from `#/components/schemas/Whistle/problem`.
+            public var problem: Components.Schemas.WhistleProblem
+            /// - Remark: Generated from `#/components/schemas/Whistle/summons`.
+            public var summons: [Components.Schemas.Summons]
+            /// - Remark: Generated from `#/components/schemas/Whistle/log`.
+            public var log: [Components.Schemas.WhistleLogEntry]
+            /// - Remark: Generated from `#/components/schemas/Whistle/status`.
+            public var status: Components.Schemas.WhistleStatus
+            /// - Remark: Generated from `#/components/schemas/Whistle/statusName`.
+            public var statusName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/raisedAt`.
+            public var raisedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Whistle/raisedBy`.
+            public var raisedBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Whistle/reportInDue`.
+            public var reportInDue: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Whistle/result`.
+            public var result: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Whistle/closedAt`.
+            public var closedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Whistle/closedBy`.
+            public var closedBy: Swift.String?
+            /// The scores the caller may see, by unit code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/scores`.
+            public struct ScoresPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Components.Schemas.WhistleScore]
+                /// Creates a new `ScoresPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Components.Schemas.WhistleScore] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// The scores the caller may see, by unit code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Whistle/scores`.
+            public var scores: Components.Schemas.Whistle.ScoresPayload
+            /// - Remark: Generated from `#/components/schemas/Whistle/reviewFlag`.
+            public var reviewFlag: Components.Schemas.ReviewFlag?
+            /// - Remark: Generated from `#/components/schemas/Whistle/updatedAt`.
+            public var updatedAt: Foundation.Date
+            /// Creates a new `Whistle`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - number: S, the Beijing date and a sequence, e.g. S20261121-0001.
+            ///   - version:
+            ///   - level:
+            ///   - levelName: 一级哨 · 二级哨 · 三级哨
+            ///   - _type:
+            ///   - typeName:
+            ///   - whistlingUnit:
+            ///   - subject:
+            ///   - place:
+            ///   - problem:
+            ///   - summons:
+            ///   - log:
+            ///   - status:
+            ///   - statusName:
+            ///   - raisedAt:
+            ///   - raisedBy:
+            ///   - reportInDue:
+            ///   - result:
+            ///   - closedAt:
+            ///   - closedBy:
+            ///   - scores: The scores the caller may see, by unit code.
+            ///   - reviewFlag:
+            ///   - updatedAt:
+            public init(
+                id: Swift.String,
+                number: Swift.String,
+                version: Swift.Int,
+                level: Components.Schemas.Whistle.LevelPayload,
+                levelName: Swift.String,
+                _type: Components.Schemas.WhistleType,
+                typeName: Swift.String,
+                whistlingUnit: Swift.String,
+                subject: Swift.String,
+                place: Components.Schemas.WhistlePlace,
+                problem: Components.Schemas.WhistleProblem,
+                summons: [Components.Schemas.Summons],
+                log: [Components.Schemas.WhistleLogEntry],
+                status: Components.Schemas.WhistleStatus,
+                statusName: Swift.String,
+                raisedAt: Foundation.Date,
+                raisedBy: Swift.String,
+                reportInDue: Foundation.Date,
+                result: Swift.String? = nil,
+                closedAt: Foundation.Date? = nil,
+                closedBy: Swift.String? = nil,
+                scores: Components.Schemas.Whistle.ScoresPayload,
+                reviewFlag: Components.Schemas.ReviewFlag? = nil,
+                updatedAt: Foundation.Date
+            ) {
+                self.id = id
+                self.number = number
+                self.version = version
+                self.level = level
+                self.levelName = levelName
+                self._type = _type
+                self.typeName = typeName
+                self.whistlingUnit = whistlingUnit
+                self.subject = subject
+                self.place = place
+                self.problem = problem
+                self.summons = summons
+                self.log = log
+                self.status = status
+                self.statusName = statusName
+                self.raisedAt = raisedAt
+                self.raisedBy = raisedBy
+                self.reportInDue = reportInDue
+                self.result = result
+                self.closedAt = closedAt
+                self.closedBy = closedBy
+                self.scores = scores
+                self.reviewFlag = reviewFlag
+                self.updatedAt = updatedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case number
+                case version
+                case level
+                case levelName
+                case _type = "type"
+                case typeName
+                case whistlingUnit
+                case subject
+                case place
+                case problem
+                case summons
+                case log
+                case status
+                case statusName
+                case raisedAt
+                case raisedBy
+                case reportInDue
+                case result
+                case closedAt
+                case closedBy
+                case scores
+                case reviewFlag
+                case updatedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistlePage`.
+        public struct WhistlePage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistlePage/items`.
+            public var items: [Components.Schemas.Whistle]
+            /// - Remark: Generated from `#/components/schemas/WhistlePage/nextCursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `WhistlePage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.Whistle],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistleAction`.
+        public struct WhistleAction: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/action`.
+            @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case acknowledge = "acknowledge"
+                case signIn = "sign_in"
+                case addLog = "add_log"
+                case close = "close"
+                case score = "score"
+                case flagReview = "flag_review"
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/action`.
+            public var action: Components.Schemas.WhistleAction.ActionPayload
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/people`.
+            public var people: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/count`.
+            public var count: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/longitude`.
+            public var longitude: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/latitude`.
+            public var latitude: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/note`.
+            public var note: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/attachments`.
+            public var attachments: [Swift.String]?
+            /// The result the whistle is closed with.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/result`.
+            public var result: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/score`.
+            public struct ScorePayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/WhistleAction/score/unit`.
+                public var unit: Swift.String
+                /// - Remark: Generated from `#/components/schemas/WhistleAction/score/timeliness`.
+                public var timeliness: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/WhistleAction/score/effort`.
+                public var effort: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/WhistleAction/score/result`.
+                public var result: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/WhistleAction/score/comment`.
+                public var comment: Swift.String?
+                /// Creates a new `ScorePayload`.
+                ///
+                /// - Parameters:
+                ///   - unit:
+                ///   - timeliness:
+                ///   - effort:
+                ///   - result:
+                ///   - comment:
+                public init(
+                    unit: Swift.String,
+                    timeliness: Swift.Int,
+                    effort: Swift.Int,
+                    result: Swift.Int,
+                    comment: Swift.String? = nil
+                ) {
+                    self.unit = unit
+                    self.timeliness = timeliness
+                    self.effort = effort
+                    self.result = result
+                    self.comment = comment
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case unit
+                    case timeliness
+                    case effort
+                    case result
+                    case comment
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/score`.
+            public var score: Components.Schemas.WhistleAction.ScorePayload?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case empty = "empty"
+                case wrong = "wrong"
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/kind`.
+            public var kind: Components.Schemas.WhistleAction.KindPayload?
+            /// - Remark: Generated from `#/components/schemas/WhistleAction/reason`.
+            public var reason: Swift.String?
+            /// Creates a new `WhistleAction`.
+            ///
+            /// - Parameters:
+            ///   - action:
+            ///   - people:
+            ///   - count:
+            ///   - longitude:
+            ///   - latitude:
+            ///   - note:
+            ///   - attachments:
+            ///   - result: The result the whistle is closed with.
+            ///   - score:
+            ///   - kind:
+            ///   - reason:
+            public init(
+                action: Components.Schemas.WhistleAction.ActionPayload,
+                people: [Swift.String]? = nil,
+                count: Swift.Int? = nil,
+                longitude: Swift.Double? = nil,
+                latitude: Swift.Double? = nil,
+                note: Swift.String? = nil,
+                attachments: [Swift.String]? = nil,
+                result: Swift.String? = nil,
+                score: Components.Schemas.WhistleAction.ScorePayload? = nil,
+                kind: Components.Schemas.WhistleAction.KindPayload? = nil,
+                reason: Swift.String? = nil
+            ) {
+                self.action = action
+                self.people = people
+                self.count = count
+                self.longitude = longitude
+                self.latitude = latitude
+                self.note = note
+                self.attachments = attachments
+                self.result = result
+                self.score = score
+                self.kind = kind
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case action
+                case people
+                case count
+                case longitude
+                case latitude
+                case note
+                case attachments
+                case result
+                case score
+                case kind
+                case reason
+            }
+        }
+        /// One event of the live stream (the `data` of a Server-Sent Event).
+        ///
+        /// - Remark: Generated from `#/components/schemas/WhistleChange`.
+        public struct WhistleChange: Codable, Hashable, Sendable {
+            /// The audit sequence number (also the event id).
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/seq`.
+            public var seq: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/whistleId`.
+            public var whistleId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/whistleStatus`.
+            public var whistleStatus: Components.Schemas.WhistleStatus
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/kind`.
+            public var kind: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/at`.
+            public var at: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/actor`.
+            public var actor: Components.Schemas.ActorRef?
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/reason`.
+            public var reason: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/details`.
+            public struct DetailsPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `DetailsPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/details`.
+            public var details: Components.Schemas.WhistleChange.DetailsPayload
+            /// - Remark: Generated from `#/components/schemas/WhistleChange/attachments`.
+            public var attachments: [Swift.String]
+            /// Creates a new `WhistleChange`.
+            ///
+            /// - Parameters:
+            ///   - seq: The audit sequence number (also the event id).
+            ///   - whistleId:
+            ///   - number:
+            ///   - whistleStatus:
+            ///   - kind:
+            ///   - at:
+            ///   - actor:
+            ///   - reason:
+            ///   - details:
+            ///   - attachments:
+            public init(
+                seq: Swift.Int64,
+                whistleId: Swift.String,
+                number: Swift.String,
+                whistleStatus: Components.Schemas.WhistleStatus,
+                kind: Swift.String,
+                at: Foundation.Date,
+                actor: Components.Schemas.ActorRef? = nil,
+                reason: Swift.String? = nil,
+                details: Components.Schemas.WhistleChange.DetailsPayload,
+                attachments: [Swift.String]
+            ) {
+                self.seq = seq
+                self.whistleId = whistleId
+                self.number = number
+                self.whistleStatus = whistleStatus
+                self.kind = kind
+                self.at = at
+                self.actor = actor
+                self.reason = reason
+                self.details = details
+                self.attachments = attachments
+            }
+            public enum CodingKeys: String, CodingKey {
+                case seq
+                case whistleId
+                case number
+                case whistleStatus
+                case kind
+                case at
+                case actor
+                case reason
+                case details
+                case attachments
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WhistlerFigures`.
+        public struct WhistlerFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/unitCode`.
+            public var unitCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/whistles`.
+            public var whistles: Swift.Int
+            /// Demands received in the unit's area in the period.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/demands`.
+            public var demands: Swift.Int
+            /// 吹哨率; absent without demands.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/per1000Demands`.
+            public var per1000Demands: Swift.Double?
+            /// Share of decided report-ins that were on time.
+            ///
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/onTimeReportInRate`.
+            public var onTimeReportInRate: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/meanMinutesToArrive`.
+            public var meanMinutesToArrive: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/flaggedEmpty`.
+            public var flaggedEmpty: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/WhistlerFigures/flaggedWrong`.
+            public var flaggedWrong: Swift.Int
+            /// Creates a new `WhistlerFigures`.
+            ///
+            /// - Parameters:
+            ///   - unitCode:
+            ///   - whistles:
+            ///   - demands: Demands received in the unit's area in the period.
+            ///   - per1000Demands: 吹哨率; absent without demands.
+            ///   - onTimeReportInRate: Share of decided report-ins that were on time.
+            ///   - meanMinutesToArrive:
+            ///   - flaggedEmpty:
+            ///   - flaggedWrong:
+            public init(
+                unitCode: Swift.String,
+                whistles: Swift.Int,
+                demands: Swift.Int,
+                per1000Demands: Swift.Double? = nil,
+                onTimeReportInRate: Swift.Double? = nil,
+                meanMinutesToArrive: Swift.Double? = nil,
+                flaggedEmpty: Swift.Int,
+                flaggedWrong: Swift.Int
+            ) {
+                self.unitCode = unitCode
+                self.whistles = whistles
+                self.demands = demands
+                self.per1000Demands = per1000Demands
+                self.onTimeReportInRate = onTimeReportInRate
+                self.meanMinutesToArrive = meanMinutesToArrive
+                self.flaggedEmpty = flaggedEmpty
+                self.flaggedWrong = flaggedWrong
+            }
+            public enum CodingKeys: String, CodingKey {
+                case unitCode
+                case whistles
+                case demands
+                case per1000Demands
+                case onTimeReportInRate
+                case meanMinutesToArrive
+                case flaggedEmpty
+                case flaggedWrong
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures`.
+        public struct SummonedUnitFigures: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/unitCode`.
+            public var unitCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/summoned`.
+            public var summoned: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/onTime`.
+            public var onTime: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/late`.
+            public var late: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/absent`.
+            public var absent: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/pending`.
+            public var pending: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/meanMinutesToArrive`.
+            public var meanMinutesToArrive: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/scored`.
+            public var scored: Swift.Int
+            /// Mean score as a share of the highest possible
+            ///
+            /// - Remark: Generated from `#/components/schemas/SummonedUnitFigures/meanScoreShare`.
+            public var meanScoreShare: Swift.Double?
+            /// Creates a new `SummonedUnitFigures`.
+            ///
+            /// - Parameters:
+            ///   - unitCode:
+            ///   - summoned:
+            ///   - onTime:
+            ///   - late:
+            ///   - absent:
+            ///   - pending:
+            ///   - meanMinutesToArrive:
+            ///   - scored:
+            ///   - meanScoreShare: Mean score as a share of the highest possible
+            public init(
+                unitCode: Swift.String,
+                summoned: Swift.Int,
+                onTime: Swift.Int,
+                late: Swift.Int,
+                absent: Swift.Int,
+                pending: Swift.Int,
+                meanMinutesToArrive: Swift.Double? = nil,
+                scored: Swift.Int,
+                meanScoreShare: Swift.Double? = nil
+            ) {
+                self.unitCode = unitCode
+                self.summoned = summoned
+                self.onTime = onTime
+                self.late = late
+                self.absent = absent
+                self.pending = pending
+                self.meanMinutesToArrive = meanMinutesToArrive
+                self.scored = scored
+                self.meanScoreShare = meanScoreShare
+            }
+            public enum CodingKeys: String, CodingKey {
+                case unitCode
+                case summoned
+                case onTime
+                case late
+                case absent
+                case pending
+                case meanMinutesToArrive
+                case scored
+                case meanScoreShare
+            }
+        }
         /// city 市 · district 区 · street 街道 · township 乡镇 · area 地区 · community 社区 · village 村 · grid 网格 ·
         /// department 部门 · enterprise 公共服务企业 · stationed_team 派驻力量
         ///

@@ -76,6 +76,76 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /units/{code}/children`.
     /// - Remark: Generated from `#/paths//units/{code}/children/get(listUnitChildren)`.
     func listUnitChildren(_ input: Operations.ListUnitChildren.Input) async throws -> Operations.ListUnitChildren.Output
+    /// 吹哨列表 List whistles the caller may see, newest first
+    ///
+    /// - Remark: HTTP `GET /whistles`.
+    /// - Remark: Generated from `#/paths//whistles/get(listWhistles)`.
+    func listWhistles(_ input: Operations.ListWhistles.Input) async throws -> Operations.ListWhistles.Output
+    /// 吹哨 Blow a whistle
+    ///
+    /// A grid (一级哨), community (二级哨) or street (三级哨) summons units to a place (点单). Only a person of
+    /// the whistling unit in a whistler role may blow it, and only to units its level may summon: a grid its
+    /// community and that community's grids; a community its street and the teams stationed there; a street the
+    /// departments and enterprises of its district and city and the teams stationed at it. Each summoned unit
+    /// must sign in on site by `reportInDue` (minutes per type from the whistle rules in force).
+    ///
+    ///
+    /// - Remark: HTTP `POST /whistles`.
+    /// - Remark: Generated from `#/paths//whistles/post(createWhistle)`.
+    func createWhistle(_ input: Operations.CreateWhistle.Input) async throws -> Operations.CreateWhistle.Output
+    /// 查询吹哨 Get a whistle with its summoned units, log and the scores the caller may see
+    ///
+    /// - Remark: HTTP `GET /whistles/{id}`.
+    /// - Remark: Generated from `#/paths//whistles/{id}/get(getWhistle)`.
+    func getWhistle(_ input: Operations.GetWhistle.Input) async throws -> Operations.GetWhistle.Output
+    /// 报到与处置 Act on a whistle (acknowledge, sign in, log, close, score, review)
+    ///
+    /// One step of the whistle. Fields each action needs: acknowledge (none; a summoned unit) ·
+    /// sign_in (count, longitude, latitude; people — a summoned unit, within the allowed distance of the place) ·
+    /// add_log (note; attachments — the whistling or a summoned unit) · close (result — the whistling unit) ·
+    /// score (score — the whistling unit, after closing, once per unit) · flag_review (kind, reason — a supervisor
+    /// or administrator of the district). With `If-Match`, a whistle changed meanwhile is refused with 409.
+    ///
+    ///
+    /// - Remark: HTTP `POST /whistles/{id}/actions`.
+    /// - Remark: Generated from `#/paths//whistles/{id}/actions/post(actOnWhistle)`.
+    func actOnWhistle(_ input: Operations.ActOnWhistle.Input) async throws -> Operations.ActOnWhistle.Output
+    /// 吹哨记录 The whistle's audit trail, oldest first (scorers hidden from scored units)
+    ///
+    /// - Remark: HTTP `GET /whistles/{id}/events`.
+    /// - Remark: Generated from `#/paths//whistles/{id}/events/get(listWhistleEvents)`.
+    func listWhistleEvents(_ input: Operations.ListWhistleEvents.Input) async throws -> Operations.ListWhistleEvents.Output
+    /// 吹哨看板实时推送 Live stream of whistle changes (Server-Sent Events)
+    ///
+    /// Every change to a whistle the caller may see, in the order of the audit log, as Server-Sent Events:
+    /// `id` is the audit sequence number, `event` the change kind (e.g. whistle.unit_signed_in), `data` a
+    /// WhistleChange as JSON. Reconnect with `Last-Event-ID` to receive what was missed; without it the stream
+    /// starts with the changes after connecting. A comment line is sent every 15 seconds to keep the connection
+    /// open. With `limit` the stream ends after that many changes.
+    ///
+    ///
+    /// - Remark: HTTP `GET /whistle-stream`.
+    /// - Remark: Generated from `#/paths//whistle-stream/get(streamWhistles)`.
+    func streamWhistles(_ input: Operations.StreamWhistles.Input) async throws -> Operations.StreamWhistles.Output
+    /// 吹哨情况 Per whistling unit (street, community, grid) over a period
+    ///
+    /// Whistles raised in the period, the whistle rate per 1,000 demands received in the unit's area, the
+    /// on-time report-in rate, the mean minutes to arrive and the whistles found empty or wrong.
+    ///
+    ///
+    /// - Remark: HTTP `GET /whistle-figures/whistlers`.
+    /// - Remark: Generated from `#/paths//whistle-figures/whistlers/get(whistlerFigures)`.
+    func whistlerFigures(_ input: Operations.WhistlerFigures.Input) async throws -> Operations.WhistlerFigures.Output
+    /// 报到情况 Per summoned unit (department, team, enterprise) over a period
+    ///
+    /// How each unit answered the whistles raised in the period: summoned, on time, late, absent, pending, the
+    /// mean minutes to arrive and the mean score as a share of the highest possible (一哨一考核, which the
+    /// department assessment weighs). A department sees only its own row.
+    ///
+    ///
+    /// - Remark: HTTP `GET /whistle-figures/summoned-units`.
+    /// - Remark: Generated from `#/paths//whistle-figures/summoned-units/get(summonedUnitFigures)`.
+    func summonedUnitFigures(_ input: Operations.SummonedUnitFigures.Input) async throws -> Operations.SummonedUnitFigures.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -203,6 +273,142 @@ extension APIProtocol {
     ) async throws -> Operations.ListUnitChildren.Output {
         try await listUnitChildren(Operations.ListUnitChildren.Input(
             path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 吹哨列表 List whistles the caller may see, newest first
+    ///
+    /// - Remark: HTTP `GET /whistles`.
+    /// - Remark: Generated from `#/paths//whistles/get(listWhistles)`.
+    public func listWhistles(
+        query: Operations.ListWhistles.Input.Query = .init(),
+        headers: Operations.ListWhistles.Input.Headers = .init()
+    ) async throws -> Operations.ListWhistles.Output {
+        try await listWhistles(Operations.ListWhistles.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 吹哨 Blow a whistle
+    ///
+    /// A grid (一级哨), community (二级哨) or street (三级哨) summons units to a place (点单). Only a person of
+    /// the whistling unit in a whistler role may blow it, and only to units its level may summon: a grid its
+    /// community and that community's grids; a community its street and the teams stationed there; a street the
+    /// departments and enterprises of its district and city and the teams stationed at it. Each summoned unit
+    /// must sign in on site by `reportInDue` (minutes per type from the whistle rules in force).
+    ///
+    ///
+    /// - Remark: HTTP `POST /whistles`.
+    /// - Remark: Generated from `#/paths//whistles/post(createWhistle)`.
+    public func createWhistle(
+        headers: Operations.CreateWhistle.Input.Headers = .init(),
+        body: Operations.CreateWhistle.Input.Body
+    ) async throws -> Operations.CreateWhistle.Output {
+        try await createWhistle(Operations.CreateWhistle.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 查询吹哨 Get a whistle with its summoned units, log and the scores the caller may see
+    ///
+    /// - Remark: HTTP `GET /whistles/{id}`.
+    /// - Remark: Generated from `#/paths//whistles/{id}/get(getWhistle)`.
+    public func getWhistle(
+        path: Operations.GetWhistle.Input.Path,
+        headers: Operations.GetWhistle.Input.Headers = .init()
+    ) async throws -> Operations.GetWhistle.Output {
+        try await getWhistle(Operations.GetWhistle.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// 报到与处置 Act on a whistle (acknowledge, sign in, log, close, score, review)
+    ///
+    /// One step of the whistle. Fields each action needs: acknowledge (none; a summoned unit) ·
+    /// sign_in (count, longitude, latitude; people — a summoned unit, within the allowed distance of the place) ·
+    /// add_log (note; attachments — the whistling or a summoned unit) · close (result — the whistling unit) ·
+    /// score (score — the whistling unit, after closing, once per unit) · flag_review (kind, reason — a supervisor
+    /// or administrator of the district). With `If-Match`, a whistle changed meanwhile is refused with 409.
+    ///
+    ///
+    /// - Remark: HTTP `POST /whistles/{id}/actions`.
+    /// - Remark: Generated from `#/paths//whistles/{id}/actions/post(actOnWhistle)`.
+    public func actOnWhistle(
+        path: Operations.ActOnWhistle.Input.Path,
+        headers: Operations.ActOnWhistle.Input.Headers = .init(),
+        body: Operations.ActOnWhistle.Input.Body
+    ) async throws -> Operations.ActOnWhistle.Output {
+        try await actOnWhistle(Operations.ActOnWhistle.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 吹哨记录 The whistle's audit trail, oldest first (scorers hidden from scored units)
+    ///
+    /// - Remark: HTTP `GET /whistles/{id}/events`.
+    /// - Remark: Generated from `#/paths//whistles/{id}/events/get(listWhistleEvents)`.
+    public func listWhistleEvents(
+        path: Operations.ListWhistleEvents.Input.Path,
+        headers: Operations.ListWhistleEvents.Input.Headers = .init()
+    ) async throws -> Operations.ListWhistleEvents.Output {
+        try await listWhistleEvents(Operations.ListWhistleEvents.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// 吹哨看板实时推送 Live stream of whistle changes (Server-Sent Events)
+    ///
+    /// Every change to a whistle the caller may see, in the order of the audit log, as Server-Sent Events:
+    /// `id` is the audit sequence number, `event` the change kind (e.g. whistle.unit_signed_in), `data` a
+    /// WhistleChange as JSON. Reconnect with `Last-Event-ID` to receive what was missed; without it the stream
+    /// starts with the changes after connecting. A comment line is sent every 15 seconds to keep the connection
+    /// open. With `limit` the stream ends after that many changes.
+    ///
+    ///
+    /// - Remark: HTTP `GET /whistle-stream`.
+    /// - Remark: Generated from `#/paths//whistle-stream/get(streamWhistles)`.
+    public func streamWhistles(
+        query: Operations.StreamWhistles.Input.Query = .init(),
+        headers: Operations.StreamWhistles.Input.Headers = .init()
+    ) async throws -> Operations.StreamWhistles.Output {
+        try await streamWhistles(Operations.StreamWhistles.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 吹哨情况 Per whistling unit (street, community, grid) over a period
+    ///
+    /// Whistles raised in the period, the whistle rate per 1,000 demands received in the unit's area, the
+    /// on-time report-in rate, the mean minutes to arrive and the whistles found empty or wrong.
+    ///
+    ///
+    /// - Remark: HTTP `GET /whistle-figures/whistlers`.
+    /// - Remark: Generated from `#/paths//whistle-figures/whistlers/get(whistlerFigures)`.
+    public func whistlerFigures(
+        query: Operations.WhistlerFigures.Input.Query,
+        headers: Operations.WhistlerFigures.Input.Headers = .init()
+    ) async throws -> Operations.WhistlerFigures.Output {
+        try await whistlerFigures(Operations.WhistlerFigures.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 报到情况 Per summoned unit (department, team, enterprise) over a period
+    ///
+    /// How each unit answered the whistles raised in the period: summoned, on time, late, absent, pending, the
+    /// mean minutes to arrive and the mean score as a share of the highest possible (一哨一考核, which the
+    /// department assessment weighs). A department sees only its own row.
+    ///
+    ///
+    /// - Remark: HTTP `GET /whistle-figures/summoned-units`.
+    /// - Remark: Generated from `#/paths//whistle-figures/summoned-units/get(summonedUnitFigures)`.
+    public func summonedUnitFigures(
+        query: Operations.SummonedUnitFigures.Input.Query,
+        headers: Operations.SummonedUnitFigures.Input.Headers = .init()
+    ) async throws -> Operations.SummonedUnitFigures.Output {
+        try await summonedUnitFigures(Operations.SummonedUnitFigures.Input(
             query: query,
             headers: headers
         ))

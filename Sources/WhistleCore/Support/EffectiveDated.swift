@@ -9,11 +9,16 @@ public protocol EffectiveDated {
 
 extension EffectiveDated {
     /// The instant the version starts: 00:00 of its day in China Standard Time (UTC+8, no daylight saving).
-    public var start: Date { Date(timeIntervalSince1970: Double(effectiveFrom.dayNumber) * 86_400 - 8 * 3_600) }
+    public var start: Date { effectiveFrom.startInBeijing }
 
     /// The version in force at `instant`: the latest that has started (the first one if none has).
     public static func inForce(at instant: Date, among versions: [Self]) -> Self? {
         let sorted = versions.sorted { $0.effectiveFrom.dayNumber < $1.effectiveFrom.dayNumber }
         return sorted.last { $0.start <= instant } ?? sorted.first
     }
+}
+
+extension CalendarDay {
+    /// 00:00 of the day in Beijing time (UTC+8, no daylight saving), where every local rule is dated.
+    public var startInBeijing: Date { Date(timeIntervalSince1970: Double(dayNumber) * 86_400 - 8 * 3_600) }
 }

@@ -206,18 +206,25 @@ public struct WhistleScore: Sendable, Hashable, Codable {
     /// The scorer (a person of the whistling unit).
     public var by: String
     public var at: Date
+    /// The highest mark of each item under the policy it was given with, so a later change of scale does
+    /// not change what an old score is worth.
+    public var scaleMax: Int
 
-    public init(timeliness: Int, effort: Int, result: Int, comment: String?, by: String, at: Date) {
+    public init(timeliness: Int, effort: Int, result: Int, comment: String?, by: String, at: Date, scaleMax: Int) {
         self.timeliness = timeliness
         self.effort = effort
         self.result = result
         self.comment = comment
         self.by = by
         self.at = at
+        self.scaleMax = scaleMax
     }
 
     /// The sum of the three items.
     public var total: Int { timeliness + effort + result }
+
+    /// The total as a share of the highest possible, 0…1 (what the department assessment weighs).
+    public var share: Double { Double(total) / Double(3 * scaleMax) }
 }
 
 /// A district's finding that a whistle was empty or wrong (空哨/乱吹哨).

@@ -256,7 +256,8 @@ struct WhistleTransition {
         }
         guard now >= whistle.reportInDue else { throw .notYetDue(unit: unit, due: whistle.reportInDue) }
         whistle.summons[i].markedAbsentAt = now
-        emit(.unitAbsent, unit: unit, move(i, to: .absent).adding(["due": Stamp.iso(whistle.reportInDue)]))
+        // Escalated: the district's supervisors see every absence (督办), named in the event.
+        emit(.unitAbsent, unit: unit, move(i, to: .absent).adding(["due": Stamp.iso(whistle.reportInDue), "escalatedTo": whistle.districtCode]))
     }
 
     /// 结束: the whistling unit, while open, with its result.
@@ -288,7 +289,7 @@ struct WhistleTransition {
             throw .scoreOutOfRange(field: field, value: value, min: policy.scoreMin, max: policy.scoreMax)
         }
         let comment = try WhistleCheck.optionalText(comment, field: "comment", max: WhistleDraft.Limits.comment)
-        let score = WhistleScore(timeliness: timeliness, effort: effort, result: result, comment: comment, by: actor.personID, at: now)
+        let score = WhistleScore(timeliness: timeliness, effort: effort, result: result, comment: comment, by: actor.personID, at: now, scaleMax: policy.scoreMax)
         whistle.scores[unit] = score
         let status = whistle.summons[i].status.rawValue
         emit(.unitScored, unit: unit, reason: comment, [

@@ -22,7 +22,7 @@ extension WhistleAPIHandler {
         let intake = try await demands.receive(draft, idempotencyKey: input.headers.idempotencyKey, by: actor, at: now, rules: rules)
         // The submitter sees what they sent; everyone else sees what their role allows.
         let view = try Components.Schemas.Demand(intake.demand, complainant: intake.demand.complainant, rules: rules, now: now)
-        let tag = Self.etag(intake.demand)
+        let tag = Self.etag(intake.demand.version)
         return intake.created
             ? .created(.init(headers: .init(eTag: tag), body: .json(view)))
             : .ok(.init(headers: .init(eTag: tag), body: .json(view)))
@@ -32,7 +32,7 @@ extension WhistleAPIHandler {
         let actor = try RequestActor.required()
         let demand = try await visibleDemand(input.path.id, to: actor)
         let body = try await views([demand], for: actor, at: clock())[0]
-        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(body)))
+        return .ok(.init(headers: .init(eTag: Self.etag(demand.version)), body: .json(body)))
     }
 
     func listDemands(_ input: Operations.ListDemands.Input) async throws -> Operations.ListDemands.Output {
@@ -56,7 +56,7 @@ extension WhistleAPIHandler {
         let now = clock()
         let demand = try await demands.apply(command, to: input.path.id, expectedVersion: expected, by: actor, at: now,
                                              rules: configuration.rules(at: now))
-        return .ok(.init(headers: .init(eTag: Self.etag(demand)), body: .json(try await views([demand], for: actor, at: now)[0])))
+        return .ok(.init(headers: .init(eTag: Self.etag(demand.version)), body: .json(try await views([demand], for: actor, at: now)[0])))
     }
 
     func listDemandEvents(_ input: Operations.ListDemandEvents.Input) async throws -> Operations.ListDemandEvents.Output {
@@ -91,13 +91,14 @@ extension WhistleAPIHandler {
         return views
     }
 
-    static func etag(_ demand: Demand) -> String { "\"\(demand.version)\"" }
+    /// A version as an ETag (demands and whistles alike).
+    static func etag(_ version: Int) -> String { "\"\(version)\"" }
 
     /// Accepts `"3"`, `W/"3"` and `3`.
     static func version(fromETag tag: String) throws -> Int {
         let digits = tag.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
         guard digits.count <= 18, let version = Int(digits), version > 0 else {
-            throw RequestError.invalidParameter(name: "If-Match", reason: "应为诉求的 ETag，如 \"3\" / the demand's ETag, e.g. \"3\"")
+            throw RequestError.invalidParameter(name: "If-Match", reason: "应为所操作版本的 ETag，如 \"3\" / the ETag of the version acted on, e.g. \"3\"")
         }
         return version
     }

@@ -8,6 +8,8 @@ import WhistleStore
 struct WhistleAPIHandler: APIProtocol {
     let units: UnitRepository
     let demands: DemandRepository
+    let whistles: WhistleRepository
+    let feed: WhistleFeed
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.
     let clock: @Sendable () -> Date

@@ -25,15 +25,16 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
     let rules = try LoopConfiguration(bundled: try LoopConfiguration.bundledSchedules())
     // Opened last: nothing below can fail, so an open store always reaches the service group that closes it.
     let store = try await openStore(settings.database, logger: logger)
-    let router = buildRouter(store: store, rules: rules, settings: settings, clock: clock)
+    let feed = WhistleFeed(whistles: WhistleRepository(store: store), interval: settings.streamInterval, logger: logger)
+    let router = buildRouter(store: store, rules: rules, feed: feed, settings: settings, clock: clock)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store],
+        services: [store, feed],
         logger: logger)
     if settings.deadlinesEnabled {
         app.addServices(DeadlineService(
-            demands: DemandRepository(store: store), configuration: rules, clock: clock, interval: settings.deadlineInterval,
+            sweep: DeadlineSweep(store: store), configuration: rules, clock: clock, interval: settings.deadlineInterval,
             batch: settings.deadlineBatch, logger: logger, store: store))
     }
     app.beforeServerStarts {
@@ -49,7 +50,8 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
         if try await Migrator.pending(store).isEmpty {
             try rules.load(imported: try await CalendarRepository(store: store).all(),
                            unitCalendars: try await UnitRepository(store: store).calendarCodes(),
-                           policies: try await PolicyRepository(store: store).all())
+                           policies: try await PolicyRepository(store: store).all(LoopPolicy.self),
+                           whistlePolicies: try await PolicyRepository(store: store).all(WhistlePolicy.self))
         }
         logger.info("whistle ready", metadata: ["db": "\(settings.database)"])
     }
@@ -57,7 +59,9 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
 }
 
 /// The routes: operational endpoints at the root, the generated native API under /api/v1.
-func buildRouter(store: any Store, rules: LoopConfiguration, settings: ServerSettings, clock: @escaping @Sendable () -> Date) -> Router<WhistleRequestContext> {
+func buildRouter(
+    store: any Store, rules: LoopConfiguration, feed: WhistleFeed, settings: ServerSettings, clock: @escaping @Sendable () -> Date
+) -> Router<WhistleRequestContext> {
     let router = Router(context: WhistleRequestContext.self)
     // Outermost first: metrics and the request log see the status of the problem document, not the error.
     router.add(middleware: MetricsMiddleware())
@@ -68,7 +72,9 @@ func buildRouter(store: any Store, rules: LoopConfiguration, settings: ServerSet
     router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store)))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     do {
-        try WhistleAPIHandler(units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch), configuration: rules, clock: clock)
+        try WhistleAPIHandler(
+            units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch),
+            whistles: WhistleRepository(store: store), feed: feed, configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),
                 // Compact: pretty printing costs CPU and bytes on every answer (read it with jq).

@@ -5,12 +5,14 @@ import WhistleCore
 /// The rules of the closed loop this server applies. Holiday schedules: those bundled in
 /// Resources/calendars, overridden year by year by those imported with `whistle calendar import`. Business
 /// hours: each unit's `calendar` code (`office` by default). Rule values: the version of ``LoopPolicy`` in
-/// force at the instant of each decision (`whistle rules set`; Beijing's defaults when none is stored).
-/// Loaded at start; changes apply from the next start.
+/// force at the instant of each decision (`whistle rules set`; Beijing's defaults when none is stored), and
+/// likewise of ``WhistlePolicy`` for whistles (`whistle rules set --whistle`). Loaded at start; changes apply
+/// from the next start.
 final class LoopConfiguration: Sendable {
     private struct State: Sendable {
         var calendar: @Sendable (String) -> WorkingCalendar
         var policies: [LoopPolicy]
+        var whistlePolicies: [WhistlePolicy]
     }
 
     private let bundled: [HolidaySchedule]
@@ -18,7 +20,7 @@ final class LoopConfiguration: Sendable {
 
     init(bundled: [HolidaySchedule]) throws {
         self.bundled = bundled
-        state = Mutex(State(calendar: try Self.calendars(schedules: bundled, unitCalendars: [:]), policies: [.beijing]))
+        state = Mutex(State(calendar: try Self.calendars(schedules: bundled, unitCalendars: [:]), policies: [.beijing], whistlePolicies: [.default]))
     }
 
     /// The rules in force at `instant`.
@@ -26,11 +28,21 @@ final class LoopConfiguration: Sendable {
         state.withLock { state in (LoopPolicy.inForce(at: instant, among: state.policies) ?? .beijing).rules(calendar: state.calendar) }
     }
 
+    /// The whistle's rules in force at `instant`.
+    func whistlePolicy(at instant: Date) -> WhistlePolicy {
+        state.withLock { WhistlePolicy.inForce(at: instant, among: $0.whistlePolicies) ?? .default }
+    }
+
     /// Applies what the database holds: imported schedules, the units' calendar codes, the rule versions.
-    func load(imported: [HolidaySchedule], unitCalendars: [String: String], policies: [LoopPolicy]) throws {
+    func load(
+        imported: [HolidaySchedule], unitCalendars: [String: String], policies: [LoopPolicy], whistlePolicies: [WhistlePolicy]
+    ) throws {
         let years = Set(imported.map(\.year))
         let calendar = try Self.calendars(schedules: bundled.filter { !years.contains($0.year) } + imported, unitCalendars: unitCalendars)
-        state.withLock { $0 = State(calendar: calendar, policies: policies.isEmpty ? [.beijing] : policies) }
+        state.withLock {
+            $0 = State(calendar: calendar, policies: policies.isEmpty ? [.beijing] : policies,
+                       whistlePolicies: whistlePolicies.isEmpty ? [.default] : whistlePolicies)
+        }
     }
 
     static func bundledSchedules() throws -> [HolidaySchedule] {

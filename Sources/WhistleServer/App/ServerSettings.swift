@@ -28,6 +28,8 @@ public struct ServerSettings: Sendable {
     public var deadlineInterval: Duration
     /// `deadlines.batch`: timers fired per transaction.
     public var deadlineBatch: Int
+    /// `stream.interval`: seconds between looks at the audit log for whistle changes to push to live boards.
+    public var streamInterval: Duration
 
     public enum LogFormat: String, Sendable { case json, text }
 
@@ -49,6 +51,7 @@ public struct ServerSettings: Sendable {
         deadlinesEnabled = reader.bool(forKey: "deadlines.enabled", default: true)
         deadlineInterval = .milliseconds(Int(max(0.05, reader.double(forKey: "deadlines.interval", default: 5)) * 1000))
         deadlineBatch = max(1, reader.int(forKey: "deadlines.batch", default: 100))
+        streamInterval = .milliseconds(Int(max(0.05, reader.double(forKey: "stream.interval", default: 0.25)) * 1000))
     }
 }
 

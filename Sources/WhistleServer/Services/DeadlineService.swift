@@ -3,11 +3,11 @@ import Logging
 import ServiceLifecycle
 import WhistleStore
 
-/// Fires deadline timers (yellow, overdue + urge, supervision) as they fall due. Durable: timers are rows,
+/// Fires deadline timers (a demand's yellow, overdue + urge, supervision; a whistle's report-in) as they fall due. Durable: timers are rows,
 /// and firing one and recording its effect commit together, so a restart neither loses nor repeats one.
 /// Several servers on one PostgreSQL share the work (`FOR UPDATE SKIP LOCKED`).
 struct DeadlineService: Service {
-    let demands: DemandRepository
+    let sweep: DeadlineSweep
     let configuration: LoopConfiguration
     let clock: @Sendable () -> Date
     /// `deadlines.interval`: seconds between sweeps when nothing is due.
@@ -31,7 +31,8 @@ struct DeadlineService: Service {
                     }
                 }
                 let now = clock()
-                let fired = try await demands.fireDueTimers(at: now, limit: batch, rules: configuration.rules(at: now))
+                let fired = try await sweep.fire(
+                    at: now, limit: batch, rules: configuration.rules(at: now), whistlePolicy: configuration.whistlePolicy(at: now))
                 if fired > 0 { logger.info("deadline timers fired", metadata: ["count": "\(fired)"]) }
                 // A full batch means more may be due: sweep again at once.
                 if fired == batch { continue }

@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -158,5 +158,43 @@ extension Migration {
     /// 2026-11-21: versions of the loop's rules by effective day.
     static let loopPolicies = Migration(id: 6, name: "0006_loop_policies") { _ in
         ["CREATE TABLE loop_policies (effective_from TEXT PRIMARY KEY, document TEXT NOT NULL, saved_at BIGINT NOT NULL)"]
+    }
+
+    /// 2026-11-21: whistles (the whistle as a document, with the columns figures and boards query), their
+    /// summoned units as rows (a department's whistles are an index lookup), versions of the whistle's rules,
+    /// and an index that lets the live stream read the whistle events after a sequence number.
+    static let whistles = Migration(id: 7, name: "0007_whistles") { engine in
+        let binary = engine == .postgres ? "COLLATE \"C\"" : "COLLATE BINARY"
+        return [
+            """
+            CREATE TABLE whistles (
+                id TEXT PRIMARY KEY,
+                number TEXT NOT NULL UNIQUE,
+                version BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                whistling_unit TEXT NOT NULL,
+                district_code TEXT NOT NULL,
+                raised_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                sort_key TEXT \(binary) NOT NULL,
+                document TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX whistles_by_sort_key ON whistles (sort_key)",
+            "CREATE INDEX whistles_by_whistler ON whistles (whistling_unit, raised_at)",
+            "CREATE INDEX whistles_by_district ON whistles (district_code, raised_at)",
+            """
+            CREATE TABLE whistle_summons (
+                whistle_id TEXT NOT NULL REFERENCES whistles (id),
+                unit_code TEXT NOT NULL,
+                status TEXT NOT NULL,
+                raised_at BIGINT NOT NULL,
+                PRIMARY KEY (whistle_id, unit_code)
+            )
+            """,
+            "CREATE INDEX whistle_summons_by_unit ON whistle_summons (unit_code, raised_at)",
+            "CREATE TABLE whistle_policies (effective_from TEXT PRIMARY KEY, document TEXT NOT NULL, saved_at BIGINT NOT NULL)",
+            "CREATE INDEX audit_events_by_subject_type ON audit_events (subject_type, seq)",
+        ]
     }
 }

@@ -48,6 +48,14 @@ public enum AuditLog {
             """).all().map { try Record(row: $0).entry() }
     }
 
+    /// The entries about subjects of one type after sequence number `seq`, oldest first, with their numbers.
+    public static func entries(subjectType: String, after seq: Int64, limit: Int, in db: any SQLDatabase) async throws -> [(seq: Int64, entry: AuditEntry)] {
+        try await db.raw("""
+            SELECT seq, at, subject_type, subject_id, kind, actor, reason, payload FROM audit_events
+            WHERE subject_type = \(bind: subjectType) AND seq > \(bind: seq) ORDER BY seq LIMIT \(bind: limit)
+            """).all().map { let record = try Record(row: $0); return (record.seq, try record.entry()) }
+    }
+
     /// The outcome of checking the whole chain.
     public struct Verification: Sendable, Equatable, CustomStringConvertible {
         public var checked: Int64

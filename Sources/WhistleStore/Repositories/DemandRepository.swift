@@ -74,24 +74,16 @@ public struct DemandRepository: Sendable {
         guard try await PeopleRepository.holds(approver, in: db) else { throw AccessError.roleNotHeld(approver) }
     }
 
-    /// Fires due deadline timers (at most `limit`) in one transaction: the overdue and supervision steps are
-    /// decided by the state machine with no actor; a yellow light is recorded. Returns how many fired.
-    public func fireDueTimers(at now: Date, limit: Int, rules: LoopRules) async throws -> Int {
-        try await store.write { [store] db in
-            let due = try await TimerQueue.claimDue(at: now, limit: limit, engine: store.engine, in: db)
-            for scheduled in due {
-                // Marked first: deciding reschedules the demand's pending timers, which would drop this one.
-                try await TimerQueue.markFired(scheduled.key, at: now, in: db)
-                let timer = try Self.decoder.decode(DeadlineTimer.self, from: Data(scheduled.payload.utf8))
-                if let command = timer.command {
-                    _ = try await Self.apply(command, to: timer.demandID, expectedVersion: nil, by: nil, at: now, rules: rules, engine: store.engine, in: db)
-                } else {
-                    try await AuditLog.append([AuditEntry(
-                        subjectType: "demand", subjectID: timer.demandID, kind: "order.light_yellow", at: now,
-                        details: ["order": timer.orderID, "step": timer.step.rawValue])], engine: store.engine, in: db)
-                }
-            }
-            return due.count
+    /// Decides a fired deadline timer of a demand (the deadline service, in its transaction): the overdue and
+    /// supervision steps with no actor; a yellow light is only recorded.
+    static func fire(_ scheduled: ScheduledTimer, at now: Date, rules: LoopRules, engine: Engine, in db: any SQLDatabase) async throws {
+        let timer = try Self.decoder.decode(DeadlineTimer.self, from: Data(scheduled.payload.utf8))
+        if let command = timer.command {
+            _ = try await Self.apply(command, to: timer.demandID, expectedVersion: nil, by: nil, at: now, rules: rules, engine: engine, in: db)
+        } else {
+            try await AuditLog.append([AuditEntry(
+                subjectType: "demand", subjectID: timer.demandID, kind: "order.light_yellow", at: now,
+                details: ["order": timer.orderID, "step": timer.step.rawValue])], engine: engine, in: db)
         }
     }
 
@@ -220,9 +212,11 @@ public struct DemandRepository: Sendable {
     }
 
     /// Ascending order of the key is newest first.
-    static func sortKey(_ demand: Demand) -> String {
-        let inverted = Int64(1) << 52 - demand.createdAt.millisecondsSince1970
-        return String(format: "%016lld", inverted) + demand.id
+    static func sortKey(_ demand: Demand) -> String { sortKey(createdAt: demand.createdAt, id: demand.id) }
+
+    static func sortKey(createdAt: Date, id: String) -> String {
+        let inverted = Int64(1) << 52 - createdAt.millisecondsSince1970
+        return String(format: "%016lld", inverted) + id
     }
 
     static let encoder: JSONEncoder = {

@@ -132,6 +132,18 @@ public struct UnitRepository: Sendable {
         return kinds
     }
 
+    /// The units with these codes that exist, by code.
+    static func units(_ codes: Set<String>, in db: any SQLDatabase) async throws -> [String: OrgUnit] {
+        var units: [String: OrgUnit] = [:]
+        for chunk in Array(codes).chunked(by: 500) {
+            for row in try await db.raw("SELECT \(unsafeRaw: columns) FROM units WHERE code IN (\(binds: Array(chunk)))").all() {
+                let unit = try unit(from: row)
+                units[unit.code] = unit
+            }
+        }
+        return units
+    }
+
     static let columns = "code, name, kind, parent_code, population, calendar_code, boundary"
 
     static func unit(from row: any SQLRow) throws -> OrgUnit {
