@@ -45,6 +45,7 @@ import WhistleCore
         var people: [String: (Role, String)] = [
             "wangjing": (.streetCoordinator, "110105026"), "datun": (.streetCoordinator, "110105027"),
             "supervisor": (.supervisor, "110105"), "police": (.departmentHandler, "110105-GAFJ"),
+            "xiyuan": (.communityStaff, "110105026001"),
         ]
         for unit in summoned { people[unit] = (.departmentHandler, unit) }
         return people
@@ -281,6 +282,71 @@ import WhistleCore
         if let token { headers[.authorization] = "Bearer \(token)" }
         let request = TestClient.Request(uri, method: .get, headers: headers)
         return try await TestClient.withClient(host: "localhost", port: port) { try await $0.execute(request) }
+    }
+
+    /// 在职党员回社区报到: a member registers, the community posts a task, the member takes it, the community
+    /// confirms the hours; who may do what is checked at each step.
+    @Test func partyMembersReportToTheirCommunity() async throws {
+        try await Self.withClient { client, tokens in
+            let community = "110105026001"
+            // A department's officer registers with their home community; the community registers a retiree.
+            let own = try await client.send(.post, "/api/v1/party-members", as: tokens["police"], json: """
+                {"name":"王警官","workUnit":"北京市公安局朝阳分局","homeCommunity":"\(community)","skills":["治安","调解"]}
+                """)
+            #expect(own.status == .created && own.object["id"] as? String == "police", "\(own.text)")
+            let retiree = try await client.send(.post, "/api/v1/party-members", as: tokens["xiyuan"], json: """
+                {"name":"李老师","workUnit":"退休教师","homeCommunity":"\(community)","skills":["辅导"]}
+                """)
+            let retireeID = try #require(retiree.object["id"] as? String)
+            let again = try await client.send(.post, "/api/v1/party-members", as: tokens["police"],
+                                              json: #"{"name":"王警官","workUnit":"公安","homeCommunity":"\#(community)"}"#)
+            #expect(again.status == .conflict && again.object["code"] as? String == "party.already_registered")
+            let notCommunity = try await client.send(.post, "/api/v1/party-members", as: tokens["datun"],
+                                                     json: #"{"name":"赵","workUnit":"某单位","homeCommunity":"110105026"}"#)
+            #expect(notCommunity.status == .badRequest && notCommunity.object["code"] as? String == "party.not_a_community")
+
+            // The community and its street see who is available; another street does not.
+            let byStreet = try await client.send(.get, "/api/v1/party-members?community=\(community)", as: tokens["wangjing"])
+            #expect((byStreet.json as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["李老师", "王警官"])
+            let byOther = try await client.send(.get, "/api/v1/party-members?community=\(community)", as: tokens["datun"])
+            #expect(byOther.status == .forbidden && byOther.object["code"] as? String == "party.not_community_staff")
+
+            // A task for one member: the officer takes it, the retiree finds it full.
+            let task = try await client.send(.post, "/api/v1/community-tasks", as: tokens["xiyuan"],
+                                             json: #"{"community":"\#(community)","title":"周末邻里纠纷调解","detail":"3 号楼噪音纠纷","needed":1}"#)
+            #expect(task.status == .created && task.object["statusName"] as? String == "招募中")
+            let taskID = try #require(task.object["id"] as? String)
+            let byDepartment = try await client.send(.post, "/api/v1/community-tasks", as: tokens["police"],
+                                                     json: #"{"community":"\#(community)","title":"x","detail":"y","needed":1}"#)
+            #expect(byDepartment.status == .forbidden)
+            let taken = try await client.send(.post, "/api/v1/community-tasks/\(taskID)/actions", as: tokens["police"],
+                                              json: #"{"action":"take","memberId":"police"}"#)
+            #expect(taken.object["takenBy"] as? [String] == ["police"])
+            let full = try await client.send(.post, "/api/v1/community-tasks/\(taskID)/actions", as: tokens["xiyuan"],
+                                             json: #"{"action":"take","memberId":"\#(retireeID)"}"#)
+            #expect(full.status == .conflict && full.object["code"] as? String == "party.task_full")
+
+            // Hours are confirmed by the community, not by the member; bad hours change nothing.
+            let hours = #"{"action":"log_hours","memberId":"police","hours":3.5,"day":"2026-03-07","note":"调解成功"}"#
+            let selfLogged = try await client.send(.post, "/api/v1/community-tasks/\(taskID)/actions", as: tokens["police"], json: hours)
+            #expect(selfLogged.status == .forbidden)
+            let tooMany = try await client.send(.post, "/api/v1/community-tasks/\(taskID)/actions", as: tokens["xiyuan"],
+                                                json: hours.replacingOccurrences(of: "3.5", with: "30"))
+            #expect(tooMany.status == .badRequest && tooMany.object["code"] as? String == "party.invalid_field")
+            let logged = try await client.send(.post, "/api/v1/community-tasks/\(taskID)/actions", as: tokens["xiyuan"], json: hours)
+            #expect((logged.object["hours"] as? [[String: Any]])?.first?["day"] as? String == "2026-03-07")
+
+            // The officer pauses; the available list shrinks and shows the hours served.
+            let paused = try await client.send(.post, "/api/v1/party-members/police/availability", as: tokens["police"], json: #"{"available":false}"#)
+            #expect(paused.object["available"] as? Bool == false && paused.object["hours"] as? Double == 3.5)
+            let available = try await client.send(.get, "/api/v1/party-members?community=\(community)&available=true", as: tokens["xiyuan"])
+            #expect((available.json as? [[String: Any]])?.compactMap { $0["id"] as? String } == [retireeID])
+
+            let closed = try await client.send(.post, "/api/v1/community-tasks/\(taskID)/actions", as: tokens["xiyuan"], json: #"{"action":"close"}"#)
+            #expect(closed.object["status"] as? String == "closed")
+            let tasks = try await client.send(.get, "/api/v1/community-tasks?community=\(community)&status=closed", as: tokens["wangjing"])
+            #expect((tasks.json as? [[String: Any]])?.count == 1)
+        }
     }
 
     static func statuses(_ response: TestResponse) -> [String: String] {

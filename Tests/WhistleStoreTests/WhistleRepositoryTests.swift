@@ -141,4 +141,29 @@ import WhistleTestSupport
             #expect(try await policies.all(LoopPolicy.self).isEmpty)
         }
     }
+
+    @Test(arguments: TestDatabase.engines)
+    func partyMembersAndTasks(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await Self.seed(store)
+            let party = PartyWorkRepository(store: store)
+            let staff = Actor(personID: "staff", role: .communityStaff, unitCode: "110105026001")
+            let member = try await party.register(
+                PartyMemberDraft(name: "李老师", workUnit: "退休教师", homeCommunity: "110105026001"), memberID: nil, by: staff, at: Self.at(9))
+            _ = try await party.setAvailable(false, memberID: member.id, by: staff, at: Self.at(9, 1))
+            #expect(try await party.members(of: "110105026001", availableOnly: true).isEmpty)
+            _ = try await party.setAvailable(true, memberID: member.id, by: staff, at: Self.at(9, 2))
+            let task = try await party.createTask(community: "110105026001", title: "助老", detail: "陪同就医", needed: 2, by: staff, at: Self.at(9, 3))
+            _ = try await party.act(.take(memberID: member.id), on: task.id, by: staff, at: Self.at(9, 4))
+            let logged = try await party.act(
+                .logHours(memberID: member.id, hours: 2, day: CalendarDay(year: 2026, month: 3, day: 2)!, note: nil), on: task.id, by: staff, at: Self.at(12))
+            #expect(logged.hours.map(\.hours) == [2])
+            #expect(try await party.member(id: member.id).hours == 2)
+            #expect(try await party.tasks(of: "110105026001", status: .open).map(\.id) == [task.id])
+            await #expect(throws: PartyStoreError.memberNotFound("nobody")) {
+                _ = try await party.act(.take(memberID: "nobody"), on: task.id, by: staff, at: Self.at(12))
+            }
+            #expect(try await Self.count("SELECT COUNT(*) AS n FROM audit_events WHERE subject_type IN ('party_member', 'community_task')", store) == 6)
+        }
+    }
 }

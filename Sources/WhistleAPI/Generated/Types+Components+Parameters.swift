@@ -22,6 +22,14 @@ extension Components {
         public typealias DemandID = Swift.String
         /// - Remark: Generated from `#/components/parameters/WhistleID`.
         public typealias WhistleID = Swift.String
+        /// The community or village code (12 digits).
+        ///
+        /// - Remark: Generated from `#/components/parameters/Community`.
+        public typealias Community = Swift.String
+        /// - Remark: Generated from `#/components/parameters/MemberID`.
+        public typealias MemberID = Swift.String
+        /// - Remark: Generated from `#/components/parameters/TaskID`.
+        public typealias TaskID = Swift.String
         /// First day of the period (Beijing date), YYYY-MM-DD.
         ///
         /// - Remark: Generated from `#/components/parameters/PeriodFrom`.

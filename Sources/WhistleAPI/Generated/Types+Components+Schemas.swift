@@ -1897,6 +1897,257 @@ extension Components {
                 case meanScoreShare
             }
         }
+        /// - Remark: Generated from `#/components/schemas/PartyMemberDraft`.
+        public struct PartyMemberDraft: Codable, Hashable, Sendable {
+            /// Absent for a new member registered by community staff
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartyMemberDraft/memberId`.
+            public var memberId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PartyMemberDraft/name`.
+            public var name: Swift.String
+            /// 工作单位
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartyMemberDraft/workUnit`.
+            public var workUnit: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PartyMemberDraft/homeCommunity`.
+            public var homeCommunity: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PartyMemberDraft/skills`.
+            public var skills: [Swift.String]?
+            /// Creates a new `PartyMemberDraft`.
+            ///
+            /// - Parameters:
+            ///   - memberId: Absent for a new member registered by community staff
+            ///   - name:
+            ///   - workUnit: 工作单位
+            ///   - homeCommunity:
+            ///   - skills:
+            public init(
+                memberId: Swift.String? = nil,
+                name: Swift.String,
+                workUnit: Swift.String,
+                homeCommunity: Swift.String,
+                skills: [Swift.String]? = nil
+            ) {
+                self.memberId = memberId
+                self.name = name
+                self.workUnit = workUnit
+                self.homeCommunity = homeCommunity
+                self.skills = skills
+            }
+            public enum CodingKeys: String, CodingKey {
+                case memberId
+                case name
+                case workUnit
+                case homeCommunity
+                case skills
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PartyMember`.
+        public struct PartyMember: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PartyMember/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PartyMember/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PartyMember/workUnit`.
+            public var workUnit: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PartyMember/homeCommunity`.
+            public var homeCommunity: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PartyMember/skills`.
+            public var skills: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/PartyMember/available`.
+            public var available: Swift.Bool
+            /// Confirmed hours over all tasks.
+            ///
+            /// - Remark: Generated from `#/components/schemas/PartyMember/hours`.
+            public var hours: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/PartyMember/registeredAt`.
+            public var registeredAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/PartyMember/registeredBy`.
+            public var registeredBy: Swift.String
+            /// Creates a new `PartyMember`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - name:
+            ///   - workUnit:
+            ///   - homeCommunity:
+            ///   - skills:
+            ///   - available:
+            ///   - hours: Confirmed hours over all tasks.
+            ///   - registeredAt:
+            ///   - registeredBy:
+            public init(
+                id: Swift.String,
+                name: Swift.String,
+                workUnit: Swift.String,
+                homeCommunity: Swift.String,
+                skills: [Swift.String],
+                available: Swift.Bool,
+                hours: Swift.Double,
+                registeredAt: Foundation.Date,
+                registeredBy: Swift.String
+            ) {
+                self.id = id
+                self.name = name
+                self.workUnit = workUnit
+                self.homeCommunity = homeCommunity
+                self.skills = skills
+                self.available = available
+                self.hours = hours
+                self.registeredAt = registeredAt
+                self.registeredBy = registeredBy
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case name
+                case workUnit
+                case homeCommunity
+                case skills
+                case available
+                case hours
+                case registeredAt
+                case registeredBy
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CommunityTask`.
+        public struct CommunityTask: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/community`.
+            public var community: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/detail`.
+            public var detail: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/needed`.
+            public var needed: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case open = "open"
+                case closed = "closed"
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/status`.
+            public var status: Components.Schemas.CommunityTask.StatusPayload
+            /// 招募中 · 已结束
+            ///
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/statusName`.
+            public var statusName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/takenBy`.
+            public var takenBy: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/HoursPayload`.
+            public struct HoursPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/CommunityTask/HoursPayload/memberId`.
+                public var memberId: Swift.String
+                /// - Remark: Generated from `#/components/schemas/CommunityTask/HoursPayload/hours`.
+                public var hours: Swift.Double
+                /// - Remark: Generated from `#/components/schemas/CommunityTask/HoursPayload/day`.
+                public var day: Swift.String
+                /// - Remark: Generated from `#/components/schemas/CommunityTask/HoursPayload/note`.
+                public var note: Swift.String?
+                /// - Remark: Generated from `#/components/schemas/CommunityTask/HoursPayload/by`.
+                public var by: Swift.String
+                /// - Remark: Generated from `#/components/schemas/CommunityTask/HoursPayload/at`.
+                public var at: Foundation.Date
+                /// Creates a new `HoursPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - memberId:
+                ///   - hours:
+                ///   - day:
+                ///   - note:
+                ///   - by:
+                ///   - at:
+                public init(
+                    memberId: Swift.String,
+                    hours: Swift.Double,
+                    day: Swift.String,
+                    note: Swift.String? = nil,
+                    by: Swift.String,
+                    at: Foundation.Date
+                ) {
+                    self.memberId = memberId
+                    self.hours = hours
+                    self.day = day
+                    self.note = note
+                    self.by = by
+                    self.at = at
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case memberId
+                    case hours
+                    case day
+                    case note
+                    case by
+                    case at
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/hours`.
+            public typealias HoursPayload = [Components.Schemas.CommunityTask.HoursPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/hours`.
+            public var hours: Components.Schemas.CommunityTask.HoursPayload
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/createdBy`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CommunityTask/closedAt`.
+            public var closedAt: Foundation.Date?
+            /// Creates a new `CommunityTask`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - community:
+            ///   - title:
+            ///   - detail:
+            ///   - needed:
+            ///   - status:
+            ///   - statusName: 招募中 · 已结束
+            ///   - takenBy:
+            ///   - hours:
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - closedAt:
+            public init(
+                id: Swift.String,
+                community: Swift.String,
+                title: Swift.String,
+                detail: Swift.String,
+                needed: Swift.Int,
+                status: Components.Schemas.CommunityTask.StatusPayload,
+                statusName: Swift.String,
+                takenBy: [Swift.String],
+                hours: Components.Schemas.CommunityTask.HoursPayload,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                closedAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.community = community
+                self.title = title
+                self.detail = detail
+                self.needed = needed
+                self.status = status
+                self.statusName = statusName
+                self.takenBy = takenBy
+                self.hours = hours
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.closedAt = closedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case community
+                case title
+                case detail
+                case needed
+                case status
+                case statusName
+                case takenBy
+                case hours
+                case createdAt
+                case createdBy
+                case closedAt
+            }
+        }
         /// city 市 · district 区 · street 街道 · township 乡镇 · area 地区 · community 社区 · village 村 · grid 网格 ·
         /// department 部门 · enterprise 公共服务企业 · stationed_team 派驻力量
         ///

@@ -146,6 +146,44 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /whistle-figures/summoned-units`.
     /// - Remark: Generated from `#/paths//whistle-figures/summoned-units/get(summonedUnitFigures)`.
     func summonedUnitFigures(_ input: Operations.SummonedUnitFigures.Input) async throws -> Operations.SummonedUnitFigures.Output
+    /// 社区报到党员 The members of a community (its staff, its street, the centre)
+    ///
+    /// - Remark: HTTP `GET /party-members`.
+    /// - Remark: Generated from `#/paths//party-members/get(listPartyMembers)`.
+    func listPartyMembers(_ input: Operations.ListPartyMembers.Input) async throws -> Operations.ListPartyMembers.Output
+    /// 党员回社区报到 Register a party member with their home community
+    ///
+    /// A person registers themself (`memberId` absent or their own id), or staff of the community register a
+    /// member who is not a Whistle user (`memberId` absent: a new id is given).
+    ///
+    ///
+    /// - Remark: HTTP `POST /party-members`.
+    /// - Remark: Generated from `#/paths//party-members/post(registerPartyMember)`.
+    func registerPartyMember(_ input: Operations.RegisterPartyMember.Input) async throws -> Operations.RegisterPartyMember.Output
+    /// 接单状态 Whether the member takes tasks now (the member or community staff)
+    ///
+    /// - Remark: HTTP `POST /party-members/{id}/availability`.
+    /// - Remark: Generated from `#/paths//party-members/{id}/availability/post(setPartyMemberAvailability)`.
+    func setPartyMemberAvailability(_ input: Operations.SetPartyMemberAvailability.Input) async throws -> Operations.SetPartyMemberAvailability.Output
+    /// 社区任务 A community's tasks, newest first
+    ///
+    /// - Remark: HTTP `GET /community-tasks`.
+    /// - Remark: Generated from `#/paths//community-tasks/get(listCommunityTasks)`.
+    func listCommunityTasks(_ input: Operations.ListCommunityTasks.Input) async throws -> Operations.ListCommunityTasks.Output
+    /// 发布社区任务 Post a community task (community staff)
+    ///
+    /// - Remark: HTTP `POST /community-tasks`.
+    /// - Remark: Generated from `#/paths//community-tasks/post(createCommunityTask)`.
+    func createCommunityTask(_ input: Operations.CreateCommunityTask.Input) async throws -> Operations.CreateCommunityTask.Output
+    /// 认领、记时、结束 Take a task, confirm hours, close it
+    ///
+    /// take (memberId — the member, or staff for them; open, not full, member of the community and available) ·
+    /// log_hours (memberId, hours, day; note — community staff, for a member who took it) · close (community staff).
+    ///
+    ///
+    /// - Remark: HTTP `POST /community-tasks/{id}/actions`.
+    /// - Remark: Generated from `#/paths//community-tasks/{id}/actions/post(actOnCommunityTask)`.
+    func actOnCommunityTask(_ input: Operations.ActOnCommunityTask.Input) async throws -> Operations.ActOnCommunityTask.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -411,6 +449,96 @@ extension APIProtocol {
         try await summonedUnitFigures(Operations.SummonedUnitFigures.Input(
             query: query,
             headers: headers
+        ))
+    }
+    /// 社区报到党员 The members of a community (its staff, its street, the centre)
+    ///
+    /// - Remark: HTTP `GET /party-members`.
+    /// - Remark: Generated from `#/paths//party-members/get(listPartyMembers)`.
+    public func listPartyMembers(
+        query: Operations.ListPartyMembers.Input.Query,
+        headers: Operations.ListPartyMembers.Input.Headers = .init()
+    ) async throws -> Operations.ListPartyMembers.Output {
+        try await listPartyMembers(Operations.ListPartyMembers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 党员回社区报到 Register a party member with their home community
+    ///
+    /// A person registers themself (`memberId` absent or their own id), or staff of the community register a
+    /// member who is not a Whistle user (`memberId` absent: a new id is given).
+    ///
+    ///
+    /// - Remark: HTTP `POST /party-members`.
+    /// - Remark: Generated from `#/paths//party-members/post(registerPartyMember)`.
+    public func registerPartyMember(
+        headers: Operations.RegisterPartyMember.Input.Headers = .init(),
+        body: Operations.RegisterPartyMember.Input.Body
+    ) async throws -> Operations.RegisterPartyMember.Output {
+        try await registerPartyMember(Operations.RegisterPartyMember.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 接单状态 Whether the member takes tasks now (the member or community staff)
+    ///
+    /// - Remark: HTTP `POST /party-members/{id}/availability`.
+    /// - Remark: Generated from `#/paths//party-members/{id}/availability/post(setPartyMemberAvailability)`.
+    public func setPartyMemberAvailability(
+        path: Operations.SetPartyMemberAvailability.Input.Path,
+        headers: Operations.SetPartyMemberAvailability.Input.Headers = .init(),
+        body: Operations.SetPartyMemberAvailability.Input.Body
+    ) async throws -> Operations.SetPartyMemberAvailability.Output {
+        try await setPartyMemberAvailability(Operations.SetPartyMemberAvailability.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 社区任务 A community's tasks, newest first
+    ///
+    /// - Remark: HTTP `GET /community-tasks`.
+    /// - Remark: Generated from `#/paths//community-tasks/get(listCommunityTasks)`.
+    public func listCommunityTasks(
+        query: Operations.ListCommunityTasks.Input.Query,
+        headers: Operations.ListCommunityTasks.Input.Headers = .init()
+    ) async throws -> Operations.ListCommunityTasks.Output {
+        try await listCommunityTasks(Operations.ListCommunityTasks.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 发布社区任务 Post a community task (community staff)
+    ///
+    /// - Remark: HTTP `POST /community-tasks`.
+    /// - Remark: Generated from `#/paths//community-tasks/post(createCommunityTask)`.
+    public func createCommunityTask(
+        headers: Operations.CreateCommunityTask.Input.Headers = .init(),
+        body: Operations.CreateCommunityTask.Input.Body
+    ) async throws -> Operations.CreateCommunityTask.Output {
+        try await createCommunityTask(Operations.CreateCommunityTask.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 认领、记时、结束 Take a task, confirm hours, close it
+    ///
+    /// take (memberId — the member, or staff for them; open, not full, member of the community and available) ·
+    /// log_hours (memberId, hours, day; note — community staff, for a member who took it) · close (community staff).
+    ///
+    ///
+    /// - Remark: HTTP `POST /community-tasks/{id}/actions`.
+    /// - Remark: Generated from `#/paths//community-tasks/{id}/actions/post(actOnCommunityTask)`.
+    public func actOnCommunityTask(
+        path: Operations.ActOnCommunityTask.Input.Path,
+        headers: Operations.ActOnCommunityTask.Input.Headers = .init(),
+        body: Operations.ActOnCommunityTask.Input.Body
+    ) async throws -> Operations.ActOnCommunityTask.Output {
+        try await actOnCommunityTask(Operations.ActOnCommunityTask.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
 }

@@ -10,6 +10,8 @@ public enum FieldProblem: Sendable, Hashable, Codable {
     case notAGridCode
     case coordinateOutOfRange
     case notPositive
+    /// A number outside the allowed range (both ends included, except a zero minimum for amounts).
+    case outOfRange(min: Int, max: Int)
     /// The value appears twice (a unit both primary and co-handler).
     case duplicate(String)
     /// The field cannot be given together with another one.
@@ -27,6 +29,7 @@ public enum FieldProblem: Sendable, Hashable, Codable {
         case .notAGridCode: "不是 15 位网格代码"
         case .coordinateOutOfRange: "坐标超出范围"
         case .notPositive: "必须大于零"
+        case let .outOfRange(min, max): "应在 \(min)–\(max) 之间"
         case let .duplicate(value): "“\(value)”重复"
         case let .conflicts(field): "不能与 \(field) 同时填写"
         case let .notForType(type): "不适用于\(type.nameZh)类诉求"
@@ -43,6 +46,7 @@ public enum FieldProblem: Sendable, Hashable, Codable {
         case .notAGridCode: "is not a 15-digit grid code"
         case .coordinateOutOfRange: "is out of range"
         case .notPositive: "must be greater than zero"
+        case let .outOfRange(min, max): "must lie between \(min) and \(max)"
         case let .duplicate(value): "repeats \"\(value)\""
         case let .conflicts(field): "cannot be given together with \(field)"
         case let .notForType(type): "is not allowed for a \(type.rawValue) demand"

@@ -10,6 +10,7 @@ struct WhistleAPIHandler: APIProtocol {
     let demands: DemandRepository
     let whistles: WhistleRepository
     let feed: WhistleFeed
+    let party: PartyWorkRepository
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.
     let clock: @Sendable () -> Date

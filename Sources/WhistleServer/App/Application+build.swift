@@ -74,7 +74,7 @@ func buildRouter(
     do {
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch),
-            whistles: WhistleRepository(store: store), feed: feed, configuration: rules, clock: clock)
+            whistles: WhistleRepository(store: store), feed: feed, party: PartyWorkRepository(store: store), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),
                 // Compact: pretty printing costs CPU and bytes on every answer (read it with jq).

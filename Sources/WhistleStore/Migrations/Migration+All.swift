@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -195,6 +195,31 @@ extension Migration {
             "CREATE INDEX whistle_summons_by_unit ON whistle_summons (unit_code, raised_at)",
             "CREATE TABLE whistle_policies (effective_from TEXT PRIMARY KEY, document TEXT NOT NULL, saved_at BIGINT NOT NULL)",
             "CREATE INDEX audit_events_by_subject_type ON audit_events (subject_type, seq)",
+        ]
+    }
+
+    /// 2026-11-21: party members reporting to their home community (在职党员回社区报到) and community tasks.
+    static let partyWork = Migration(id: 8, name: "0008_party_work") { _ in
+        [
+            """
+            CREATE TABLE party_members (
+                id TEXT PRIMARY KEY,
+                home_community TEXT NOT NULL REFERENCES units (code),
+                available BOOLEAN NOT NULL,
+                document TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX party_members_by_community ON party_members (home_community, available)",
+            """
+            CREATE TABLE community_tasks (
+                id TEXT PRIMARY KEY,
+                community_code TEXT NOT NULL REFERENCES units (code),
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                document TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX community_tasks_by_community ON community_tasks (community_code, status, created_at)",
         ]
     }
 }
