@@ -157,6 +157,51 @@ import FoundationNetworking
         #expect(refused.status != 0 && refused.errors.contains("黄灯阈值"))
     }
 
+    /// The whistle's rules are versioned the same way, with `--whistle`; an invalid one is refused.
+    @Test func whistleRuleVersionsFromTheCommandLine() throws {
+        let path = TestDatabase.temporarySQLitePath()
+        let file = FileManager.default.temporaryDirectory.appending(path: "whistle-policy-\(UUID().uuidString).json")
+        defer {
+            TestDatabase.removeSQLite(path)
+            try? FileManager.default.removeItem(at: file)
+        }
+        let template = try runWhistle(["rules", "show", "--whistle", "--template"])
+        #expect(template.status == 0 && template.output.contains("\"signInRadiusMetres\" : 500"))
+        try Data(template.output.replacingOccurrences(of: "\"2021-09-24\"", with: "\"2027-01-01\"")
+            .replacingOccurrences(of: ": 500", with: ": 300").utf8).write(to: file)
+        let saved = try runWhistle(["rules", "set", "--whistle", file.path, "--db", "sqlite:\(path)"])
+        #expect(saved.status == 0, "\(saved.errors)")
+        #expect(try runWhistle(["rules", "show", "--whistle", "--db", "sqlite:\(path)"]).output.contains("\"signInRadiusMetres\" : 300"))
+        try Data(template.output.replacingOccurrences(of: ": 500", with: ": -1").utf8).write(to: file)
+        let refused = try runWhistle(["rules", "set", "--whistle", file.path, "--db", "sqlite:\(path)"])
+        #expect(refused.status != 0 && refused.errors.contains("报到签到距离"))
+    }
+
+    /// `classifier eval` on generated labelled CSV (never the development data): cross-validation and a
+    /// train/test pair print accuracy, macro-F1 and the confusion table; a file without the label column is refused.
+    @Test func classifierEvalOnGeneratedData() throws {
+        let folder = FileManager.default.temporaryDirectory.appending(path: "whistle-classifier-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let topics = [("路灯", "道路照明", "市政设施"), ("噪音", "夜间施工扰民", "环境保护"), ("工资", "拖欠农民工工资", "劳动保障")]
+        func rows(_ range: Range<Int>) -> String {
+            "title,detail,label\n" + range.flatMap { i in
+                topics.map { "\"\($0.0)问题 \(i)\",\"小区附近\($0.1)，已经\(i % 7 + 1)天，请尽快处理\",\($0.2)" }
+            }.joined(separator: "\n")
+        }
+        let all = folder.appending(path: "all.csv"), train = folder.appending(path: "train.csv"), test = folder.appending(path: "test.csv")
+        try Data(rows(0..<30).utf8).write(to: all)
+        try Data(rows(0..<20).utf8).write(to: train)
+        try Data(rows(20..<30).utf8).write(to: test)
+        let folds = try runWhistle(["classifier", "eval", "--data", all.path, "--folds", "3", "--baseline"])
+        #expect(folds.status == 0, "\(folds.errors)")
+        #expect(folds.output.contains("准确率 accuracy 1.000") && folds.output.contains("(90 条 examples)") && folds.output.contains("基线 baseline"))
+        let pair = try runWhistle(["classifier", "eval", "--train", train.path, "--test", test.path])
+        #expect(pair.status == 0 && pair.output.contains("(30 条 examples)") && pair.output.contains("recall"), "\(pair.errors)")
+        let refused = try runWhistle(["classifier", "eval", "--data", all.path, "--label-column", "category"])
+        #expect(refused.status != 0 && refused.errors.contains("category"))
+    }
+
     @Test func helpGuidesANewOperator() throws {
         let help = try runWhistle(["--help"])
         #expect(help.status == 0)
