@@ -568,7 +568,7 @@ struct Drive {
         #expect(Array(events.prefix(trail.count)) == trail, "history unchanged", sourceLocation: sourceLocation)
         let gained = Array(events.dropFirst(trail.count))
         #expect(gained.map(\.kind) == kinds.map(\.rawValue), sourceLocation: sourceLocation)
-        let auditActor = AuditActor(personID: actor.personID, role: actor.role.rawValue, unitCode: actor.unitCode)
+        let auditActor = AuditActor(actor)
         #expect(gained.allSatisfy { $0.at == time && $0.actor == auditActor && $0.subjectID == id }, sourceLocation: sourceLocation)
         demand = reloaded
         trail = events

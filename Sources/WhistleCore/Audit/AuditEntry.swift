@@ -43,4 +43,9 @@ public struct AuditActor: Sendable, Equatable, Codable {
         self.role = role
         self.unitCode = unitCode
     }
+
+    /// The actor of a command, as recorded.
+    public init(_ actor: Actor) {
+        self.init(personID: actor.personID, role: actor.role.rawValue, unitCode: actor.unitCode)
+    }
 }

@@ -75,10 +75,10 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     public var next: CalendarDay { adding(days: 1) }
 
     /// `YYYY-MM-DD`.
-    public var description: String { "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))" }
+    public var description: String { "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))" }
 
     /// `YYYYMMDD`, the iCalendar DATE form.
-    public var basicDescription: String { "\(Self.pad(year, 4))\(Self.pad(month, 2))\(Self.pad(day, 2))" }
+    public var basicDescription: String { "\(year.zeroPadded(4))\(month.zeroPadded(2))\(day.zeroPadded(2))" }
 
     public static func < (a: CalendarDay, b: CalendarDay) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
@@ -114,11 +114,6 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
             value = value * 10 + Int(b - UInt8(ascii: "0"))
         }
         return value
-    }
-
-    private static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 }
 

@@ -135,12 +135,12 @@ public enum BeijingDemoCity {
                 guard sequence <= 999, nextCommunity <= 200 else {
                     throw .invalidCode(code: township.code, kind: .community, expected: "每个乡镇最多 199 个社区 / at most 199 communities per township")
                 }
-                let code = township.code + threeDigits(sequence)
+                let code = township.code + sequence.zeroPadded(3)
                 units.append(OrgUnit(code: code, name: community.name, kind: community.isVillage ? .village : .community,
                                   parentCode: township.code, population: perCommunity))
                 let gridCount = min(999, max(1, (perCommunity + peoplePerGrid / 2) / peoplePerGrid))
                 for grid in 1...gridCount {
-                    units.append(OrgUnit(code: code + threeDigits(grid), name: "\(community.name)第\(grid)网格", kind: .grid,
+                    units.append(OrgUnit(code: code + grid.zeroPadded(3), name: "\(community.name)第\(grid)网格", kind: .grid,
                                       parentCode: code, population: perCommunity / gridCount))
                 }
                 report.communitiesMatched += 1
@@ -156,10 +156,6 @@ public enum BeijingDemoCity {
             return String(name.dropLast(suffix.count))
         }
         return name
-    }
-
-    static func threeDigits(_ number: Int) -> String {
-        String(repeating: "0", count: max(0, 3 - String(number).count)) + String(number)
     }
 
     /// City departments (委办局), the 12345 centre and public-service enterprises (水电气热, telecom, transit).

@@ -133,12 +133,7 @@ extension DemandDraft {
 extension LoopCommand {
     /// The action body as a command; a missing field the action needs is refused by name.
     init(_ body: Components.Schemas.DemandAction) throws {
-        func need<T>(_ value: T?, _ field: String) throws -> T {
-            guard let value else {
-                throw RequestError.invalidParameter(name: field, reason: "“\(body.action.rawValue)”需要此字段 / required by \(body.action.rawValue)")
-            }
-            return value
-        }
+        func need<T>(_ value: T?, _ field: String) throws -> T { try RequestError.required(value, field, by: body.action.rawValue) }
         func actor(_ ref: Components.Schemas.ActorRef?, _ field: String) throws -> Actor {
             let ref = try need(ref, field)
             guard let role = Role(rawValue: ref.role.rawValue) else { throw RequestError.invalidParameter(name: "\(field).role", reason: ref.role.rawValue) }
@@ -241,10 +236,15 @@ extension Components.Schemas.WorkOrder {
 extension Components.Schemas.AuditEvent {
     init(_ entry: AuditEntry) {
         self.init(
-            kind: entry.kind, at: entry.at,
-            actor: entry.actor.flatMap { actor in
-                Components.Schemas.ActorRef.RolePayload(rawValue: actor.role).map { .init(personId: actor.personID, role: $0, unitCode: actor.unitCode) }
-            },
+            kind: entry.kind, at: entry.at, actor: entry.actor.flatMap(Components.Schemas.ActorRef.init),
             reason: entry.reason, details: .init(additionalProperties: entry.details), attachments: entry.attachments)
+    }
+}
+
+extension Components.Schemas.ActorRef {
+    /// The actor of an audit entry; `nil` for a role the document does not know.
+    init?(_ actor: AuditActor) {
+        guard let role = RolePayload(rawValue: actor.role) else { return nil }
+        self.init(personId: actor.personID, role: role, unitCode: actor.unitCode)
     }
 }

@@ -48,12 +48,7 @@ extension WhistleAPIHandler {
     func actOnCommunityTask(_ input: Operations.ActOnCommunityTask.Input) async throws -> Operations.ActOnCommunityTask.Output {
         let actor = try RequestActor.required()
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
-        func need<T>(_ value: T?, _ field: String) throws -> T {
-            guard let value else {
-                throw RequestError.invalidParameter(name: field, reason: "“\(body.action.rawValue)”需要此字段 / required by \(body.action.rawValue)")
-            }
-            return value
-        }
+        func need<T>(_ value: T?, _ field: String) throws -> T { try RequestError.required(value, field, by: body.action.rawValue) }
         let step: PartyWorkRepository.TaskStep
         switch body.action {
         case .take: step = .take(memberID: try need(body.memberId, "memberId"))

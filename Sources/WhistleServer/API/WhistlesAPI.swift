@@ -21,7 +21,7 @@ extension WhistleAPIHandler {
         let limit = try pageSize(input.query.limit)
         if let unit = input.query.unit { _ = try validCode(unit) }
         // Outside the centre and the district's reviewers a unit lists only the whistles it is part of.
-        let unit = Self.seesDistrict(actor) ? input.query.unit : actor.unitCode
+        let unit = DemandAccess.isCityWide(actor) ? input.query.unit : actor.unitCode
         let page = try await whistles.list(
             status: input.query.status.flatMap { WhistleStatus(rawValue: $0.rawValue) }, involving: unit,
             district: try input.query.district.map(Self.districtCode), after: try validCursor(input.query.cursor), limit: limit)
@@ -95,7 +95,7 @@ extension WhistleAPIHandler {
         let raised = try await whistles.raised(from: from, to: to, district: try input.query.district.map(Self.districtCode))
             .filter { WhistleAccess.canView($0, as: actor) }
         // A summoned unit sees its own row: how others were scored is not its business (背靠背).
-        let ownOnly = !Self.seesDistrict(actor) && actor.unitCode.contains("-")
+        let ownOnly = !DemandAccess.isCityWide(actor) && actor.unitCode.contains("-")
         let rows = WhistleFigures.bySummonedUnit(raised).filter { !ownOnly || $0.unitCode == actor.unitCode }
         return .ok(.init(body: .json(rows.map { figures in
             .init(
@@ -113,11 +113,6 @@ extension WhistleAPIHandler {
         let whistle = try await whistles.whistle(id: id)
         guard WhistleAccess.canView(whistle, as: actor) else { throw WhistleStoreError.notFound(id) }
         return whistle
-    }
-
-    /// The centre and the reviewers (supervisors, administrators) look across units.
-    private static func seesDistrict(_ actor: Actor) -> Bool {
-        DemandAccess.isCityWide(actor) || [.supervisor, .administrator].contains(actor.role)
     }
 
     private static func districtCode(_ code: String) throws -> String {
@@ -153,12 +148,7 @@ extension WhistleDraft {
 extension WhistleCommand {
     /// The action body as a command; a missing field the action needs is refused by name.
     init(_ body: Components.Schemas.WhistleAction) throws {
-        func need<T>(_ value: T?, _ field: String) throws -> T {
-            guard let value else {
-                throw RequestError.invalidParameter(name: field, reason: "“\(body.action.rawValue)”需要此字段 / required by \(body.action.rawValue)")
-            }
-            return value
-        }
+        func need<T>(_ value: T?, _ field: String) throws -> T { try RequestError.required(value, field, by: body.action.rawValue) }
         switch body.action {
         case .acknowledge: self = .acknowledge
         case .signIn:

@@ -135,10 +135,7 @@ extension Components.Schemas.WhistleChange {
     init(seq: Int64, entry: AuditEntry, whistle: Whistle) {
         self.init(
             seq: seq, whistleId: whistle.id, number: whistle.number, whistleStatus: .init(rawValue: whistle.status.rawValue)!,
-            kind: entry.kind, at: entry.at,
-            actor: entry.actor.flatMap { actor in
-                Components.Schemas.ActorRef.RolePayload(rawValue: actor.role).map { .init(personId: actor.personID, role: $0, unitCode: actor.unitCode) }
-            },
+            kind: entry.kind, at: entry.at, actor: entry.actor.flatMap(Components.Schemas.ActorRef.init),
             reason: entry.reason, details: .init(additionalProperties: entry.details), attachments: entry.attachments)
     }
 }

@@ -70,6 +70,16 @@ enum RequestError: DomainError {
     }
 }
 
+extension RequestError {
+    /// The value of a field an action needs, or the refusal naming the field and the action.
+    static func required<T>(_ value: T?, _ field: String, by action: String) throws -> T {
+        guard let value else {
+            throw RequestError.invalidParameter(name: field, reason: "“\(action)”需要此字段 / required by \(action)")
+        }
+        return value
+    }
+}
+
 /// An internal fault: the client learns only that it happened.
 private struct InternalFault: DomainError {
     var code: String { "internal" }

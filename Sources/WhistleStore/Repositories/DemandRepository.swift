@@ -102,8 +102,7 @@ public struct DemandRepository: Sendable {
         let rows = try await store.read { db in
             try await db.raw(finalQuery).all().map { (try Self.decode($0.decode(column: "document", as: String.self)), try $0.decode(column: "sort_key", as: String.self)) }
         }
-        let items = Array(rows.prefix(limit))
-        return Page(items: items.map(\.0), nextCursor: rows.count > limit ? items.last?.1 : nil)
+        return Page(fetched: rows, limit: limit)
     }
 
     /// Records that `actor` was shown the complainant of these 保密 demands (个人信息保护法: who read what).
@@ -112,7 +111,7 @@ public struct DemandRepository: Sendable {
         try await store.write { [store] db in
             try await AuditLog.append(ids.map {
                 AuditEntry(subjectType: "demand", subjectID: $0, kind: "demand.confidential_read", at: now,
-                           actor: AuditActor(personID: actor.personID, role: actor.role.rawValue, unitCode: actor.unitCode))
+                           actor: AuditActor(actor))
             }, engine: store.engine, in: db)
         }
     }
@@ -201,7 +200,7 @@ public struct DemandRepository: Sendable {
 
     /// `20261121-0000123`: the Beijing date and the day's sequence.
     static func number(day: String, sequence: Int64) -> String {
-        "\(day)-\(String(repeating: "0", count: max(0, 7 - String(sequence).count)))\(sequence)"
+        "\(day)-\(sequence.zeroPadded(7))"
     }
 
     /// The Beijing calendar date, yyyyMMdd.
@@ -247,7 +246,7 @@ extension LoopEvent {
         if let orderID { details["order"] = orderID }
         return AuditEntry(
             subjectType: "demand", subjectID: demandID, kind: kind.rawValue, at: at,
-            actor: actor.map { AuditActor(personID: $0.personID, role: $0.role.rawValue, unitCode: $0.unitCode) },
+            actor: actor.map(AuditActor.init),
             reason: reason, details: details, attachments: attachments)
     }
 }

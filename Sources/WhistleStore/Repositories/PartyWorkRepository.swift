@@ -148,7 +148,7 @@ public struct PartyWorkRepository: Sendable {
     ) async throws {
         try await AuditLog.append([AuditEntry(
             subjectType: subjectType, subjectID: id, kind: kind, at: now,
-            actor: AuditActor(personID: actor.personID, role: actor.role.rawValue, unitCode: actor.unitCode), details: details)],
+            actor: AuditActor(actor), details: details)],
                                   engine: engine, in: db)
     }
 

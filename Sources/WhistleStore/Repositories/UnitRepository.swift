@@ -39,8 +39,7 @@ public struct UnitRepository: Sendable {
         query = query + " ORDER BY sort_key LIMIT \(bind: limit + 1)"
         let finalQuery = query
         let units = try await store.read { db in try await db.raw(finalQuery).all().map(Self.unit(from:)) }
-        let items = Array(units.prefix(limit))
-        return Page(items: items, nextCursor: units.count > limit ? items.last.map(Self.sortKey(of:)) : nil)
+        return Page(fetched: units.map { ($0, Self.sortKey(of: $0)) }, limit: limit)
     }
 
     /// Units that name their own working calendar: code → calendar code.

@@ -18,7 +18,7 @@ public struct WhistleRepository: Sendable {
             _ = try WhistleMachine.decide(nil, .raise(draft, id: "check", number: "check"), by: actor, at: now, policy: policy, units: units)
             let day = DemandRepository.day(of: now)
             let sequence = try await DemandRepository.next(counter: "whistle:\(day)", in: db)
-            let number = "S\(day)-\(String(repeating: "0", count: max(0, 4 - String(sequence).count)))\(sequence)"
+            let number = "S\(day)-\(sequence.zeroPadded(4))"
             let decision = try WhistleMachine.decide(
                 nil, .raise(draft, id: UUID().uuidString.lowercased(), number: number), by: actor, at: now, policy: policy, units: units)
             let whistle = decision.whistle
@@ -94,8 +94,7 @@ public struct WhistleRepository: Sendable {
                 (try Self.decode($0.decode(column: "document", as: String.self)), try $0.decode(column: "sort_key", as: String.self))
             }
         }
-        let items = Array(rows.prefix(limit))
-        return Page(items: items.map(\.0), nextCursor: rows.count > limit ? items.last?.1 : nil)
+        return Page(fetched: rows, limit: limit)
     }
 
     /// The whistle's audit trail.
@@ -197,7 +196,7 @@ extension WhistleEvent {
         if let unitCode { details["unit"] = unitCode }
         return AuditEntry(
             subjectType: "whistle", subjectID: whistleID, kind: kind.rawValue, at: at,
-            actor: actor.map { AuditActor(personID: $0.personID, role: $0.role.rawValue, unitCode: $0.unitCode) },
+            actor: actor.map(AuditActor.init),
             reason: reason, details: details, attachments: attachments)
     }
 }
