@@ -1,9 +1,9 @@
 import Foundation
 
 /// The local rules of the closed loop as data (SPEC: configuration with an effective date, never
-/// constants): deadline classes, return window, traffic-light threshold, supervision delay and the demand
-/// types that may be answered at once. A policy applies from the start of its day (Beijing time) until the
-/// next one; decisions already taken keep the deadlines they were given.
+/// constants): deadline classes, return window, traffic-light threshold, supervision delay, the demand
+/// types that may be answered at once and when demands count as duplicates. A policy applies from the
+/// start of its day (Beijing time) until the next one; decisions already taken keep the deadlines they were given.
 public struct LoopPolicy: Sendable, Hashable, Codable, EffectiveDated {
     /// The first day the policy applies, `YYYY-MM-DD` (00:00 Beijing time).
     public var effectiveFrom: CalendarDay
@@ -12,10 +12,12 @@ public struct LoopPolicy: Sendable, Hashable, Codable, EffectiveDated {
     public var yellowThreshold: Double
     public var superviseAfter: DeadlineDuration
     public var directAnswerTypes: [DemandType]
+    /// Versions saved before duplicate rules existed read as the defaults.
+    public var duplicates: DuplicateRules
 
     public init(
         effectiveFrom: CalendarDay, deadlineClasses: [DeadlineClass], returnWindow: DeadlineDuration, yellowThreshold: Double,
-        superviseAfter: DeadlineDuration, directAnswerTypes: [DemandType]
+        superviseAfter: DeadlineDuration, directAnswerTypes: [DemandType], duplicates: DuplicateRules = .default
     ) throws(LoopPolicyError) {
         self.effectiveFrom = effectiveFrom
         self.deadlineClasses = deadlineClasses
@@ -23,6 +25,7 @@ public struct LoopPolicy: Sendable, Hashable, Codable, EffectiveDated {
         self.yellowThreshold = yellowThreshold
         self.superviseAfter = superviseAfter
         self.directAnswerTypes = directAnswerTypes
+        self.duplicates = duplicates
         try validate()
     }
 
@@ -34,6 +37,7 @@ public struct LoopPolicy: Sendable, Hashable, Codable, EffectiveDated {
         yellowThreshold = try c.decode(Double.self, forKey: .yellowThreshold)
         superviseAfter = try c.decode(DeadlineDuration.self, forKey: .superviseAfter)
         directAnswerTypes = try c.decode([DemandType].self, forKey: .directAnswerTypes)
+        duplicates = try c.decodeIfPresent(DuplicateRules.self, forKey: .duplicates) ?? .default
         try validate()
     }
 
@@ -46,7 +50,7 @@ public struct LoopPolicy: Sendable, Hashable, Codable, EffectiveDated {
     public func rules(calendar: @escaping @Sendable (_ unitCode: String) -> WorkingCalendar) -> LoopRules {
         LoopRules(
             effectiveFrom: start, deadlineClasses: deadlineClasses, returnWindow: returnWindow, yellowThreshold: yellowThreshold,
-            superviseAfter: superviseAfter, directAnswerTypes: Set(directAnswerTypes), calendar: calendar)
+            superviseAfter: superviseAfter, directAnswerTypes: Set(directAnswerTypes), duplicates: duplicates, calendar: calendar)
     }
 
     private func validate() throws(LoopPolicyError) {
@@ -56,6 +60,7 @@ public struct LoopPolicy: Sendable, Hashable, Codable, EffectiveDated {
             throw .duplicateDeadlineClass(deadlineClass.code)
         }
         guard yellowThreshold > 0, yellowThreshold < 1 else { throw .yellowThresholdOutOfRange(yellowThreshold) }
+        try duplicates.validate()
     }
 }
 
@@ -64,12 +69,14 @@ public enum LoopPolicyError: DomainError, Equatable {
     case noDeadlineClasses
     case duplicateDeadlineClass(String)
     case yellowThresholdOutOfRange(Double)
+    case outOfRange(field: String, value: Double)
 
     public var code: String {
         switch self {
         case .noDeadlineClasses: "policy.no_deadline_classes"
         case .duplicateDeadlineClass: "policy.duplicate_deadline_class"
         case .yellowThresholdOutOfRange: "policy.yellow_threshold_out_of_range"
+        case .outOfRange: "policy.value_out_of_range"
         }
     }
 
@@ -80,6 +87,7 @@ public enum LoopPolicyError: DomainError, Equatable {
         case .noDeadlineClasses: "至少需要一个时限类别"
         case let .duplicateDeadlineClass(code): "时限类别“\(code)”重复"
         case let .yellowThresholdOutOfRange(value): "黄灯阈值 \(value) 应在 0 与 1 之间"
+        case let .outOfRange(field, value): "“\(field)”的取值 \(value) 超出允许范围"
         }
     }
 
@@ -88,6 +96,7 @@ public enum LoopPolicyError: DomainError, Equatable {
         case .noDeadlineClasses: "at least one deadline class is needed"
         case let .duplicateDeadlineClass(code): "deadline class \"\(code)\" appears twice"
         case let .yellowThresholdOutOfRange(value): "yellow threshold \(value) must lie between 0 and 1"
+        case let .outOfRange(field, value): "\(field) = \(value) is out of the allowed range"
         }
     }
 }

@@ -15,6 +15,8 @@ public struct LoopRules: Sendable {
     public var superviseAfter: DeadlineDuration
     /// Demand types the hotline may close with a direct answer (直接答复) [咨询].
     public var directAnswerTypes: Set<DemandType>
+    /// When open demands are proposed as duplicates of a new one (重复件).
+    public var duplicates: DuplicateRules
     private let unitCalendar: @Sendable (String) -> WorkingCalendar
 
     /// Rules from explicit values; `calendar` gives each unit's working calendar (a department works 5×8,
@@ -22,7 +24,7 @@ public struct LoopRules: Sendable {
     public init(
         effectiveFrom: Date, deadlineClasses: [DeadlineClass], returnWindow: DeadlineDuration,
         yellowThreshold: Double, superviseAfter: DeadlineDuration, directAnswerTypes: Set<DemandType>,
-        calendar: @escaping @Sendable (_ unitCode: String) -> WorkingCalendar
+        duplicates: DuplicateRules = .default, calendar: @escaping @Sendable (_ unitCode: String) -> WorkingCalendar
     ) {
         self.effectiveFrom = effectiveFrom
         self.deadlineClasses = Dictionary(deadlineClasses.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last })
@@ -30,6 +32,7 @@ public struct LoopRules: Sendable {
         self.yellowThreshold = yellowThreshold
         self.superviseAfter = superviseAfter
         self.directAnswerTypes = directAnswerTypes
+        self.duplicates = duplicates
         unitCalendar = calendar
     }
 

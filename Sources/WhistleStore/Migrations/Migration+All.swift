@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -220,6 +220,58 @@ extension Migration {
             )
             """,
             "CREATE INDEX community_tasks_by_community ON community_tasks (community_code, status, created_at)",
+        ]
+    }
+
+    /// 2026-11-21: routing (派单): the taxonomy, duty rules, stored classifier versions, and demands'
+    /// coordinates as columns so duplicates near a new demand are found by index.
+    static let dispatch = Migration(id: 9, name: "0009_dispatch") { engine in
+        let double = engine == .postgres ? "DOUBLE PRECISION" : "REAL"
+        let coordinate = { (axis: String) in
+            engine == .postgres
+                ? "(document::jsonb -> 'location' ->> '\(axis)')::double precision"
+                : "json_extract(document, '$.location.\(axis)')"
+        }
+        return [
+            """
+            CREATE TABLE categories (
+                code TEXT PRIMARY KEY,
+                parent_code TEXT REFERENCES categories (code),
+                service_code TEXT UNIQUE,
+                active BOOLEAN NOT NULL,
+                document TEXT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE duty_rules (
+                id TEXT PRIMARY KEY,
+                category_code TEXT NOT NULL REFERENCES categories (code),
+                area_code TEXT NOT NULL REFERENCES units (code),
+                effective_from TEXT NOT NULL,
+                effective_until TEXT,
+                document TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE classifier_models (
+                target TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                trained_at BIGINT NOT NULL,
+                examples BIGINT NOT NULL,
+                accuracy \(double) NOT NULL,
+                macro_f1 \(double) NOT NULL,
+                evaluation TEXT NOT NULL,
+                document TEXT NOT NULL,
+                PRIMARY KEY (target, version)
+            )
+            """,
+            "ALTER TABLE demands ADD COLUMN latitude \(double)",
+            "ALTER TABLE demands ADD COLUMN longitude \(double)",
+            "UPDATE demands SET latitude = \(coordinate("latitude")), longitude = \(coordinate("longitude"))",
+            "CREATE INDEX demands_by_category_place ON demands (category_code, latitude)",
+            "CREATE INDEX demands_by_category_area ON demands (category_code, area_code)",
         ]
     }
 }

@@ -137,10 +137,12 @@ public struct DemandRepository: Sendable {
     static func insert(_ demands: [Demand], in db: any SQLDatabase) async throws {
         for chunk in demands.chunked(by: 50) {
             try await db.insert(into: "demands")
-                .columns("id", "number", "version", "status", "channel", "area_code", "category_code", "created_at", "updated_at", "sort_key", "document")
+                .columns("id", "number", "version", "status", "channel", "area_code", "category_code", "latitude", "longitude",
+                         "created_at", "updated_at", "sort_key", "document")
                 .rows(chunk.map { demand in [
                     SQLBind(demand.id), SQLBind(demand.number), SQLBind(demand.version), SQLBind(demand.status.rawValue),
                     SQLBind(demand.channel.rawValue), SQLBind(demand.location.areaCode), SQLBind(demand.categoryCode),
+                    SQLBind(demand.location.coordinate?.latitude), SQLBind(demand.location.coordinate?.longitude),
                     SQLBind(demand.createdAt.millisecondsSince1970), SQLBind(demand.updatedAt.millisecondsSince1970),
                     SQLBind(sortKey(demand)), SQLBind(try encode(demand)),
                 ] })

@@ -1,0 +1,46 @@
+import Foundation
+import SQLKit
+import WhistleCore
+
+extension DemandRepository {
+    /// Open demands of `category` received in the rules' period that may be the same problem as the probe
+    /// (``Duplicates/propose(for:among:at:rules:)`` decides): those within the box of the allowed distance
+    /// around its coordinates (index on category and latitude), and those in the same division when it has
+    /// none or they have none. The newest 200 of each kind.
+    public func duplicateCandidates(category: String, of probe: Duplicates.Probe, at now: Date, rules: DuplicateRules) async throws -> [Demand] {
+        let since = now.addingTimeInterval(-Double(rules.periodDays) * 86_400).millisecondsSince1970
+        let open: SQLQueryString = "category_code = \(bind: category) AND created_at >= \(bind: since) AND status NOT IN ('closed', 'merged', 'transferred', 'answered')"
+        var queries: [SQLQueryString] = []
+        if let point = probe.coordinate {
+            let box = Duplicates.box(around: point, metres: rules.distanceMeters)
+            queries.append("""
+                SELECT document FROM demands WHERE \(open)
+                AND latitude BETWEEN \(bind: box.latitude.lowerBound) AND \(bind: box.latitude.upperBound)
+                AND longitude BETWEEN \(bind: box.longitude.lowerBound) AND \(bind: box.longitude.upperBound)
+                ORDER BY created_at DESC LIMIT 200
+                """)
+        }
+        if let area = probe.areaCode {
+            // The division itself, the divisions inside it (codes extend their parent's) and those above it.
+            let above = [6, 9, 12].filter { $0 < area.count }.map { String(area.prefix($0)) }
+            let within: SQLQueryString = "(area_code >= \(bind: area) AND area_code < \(bind: area + ":"))"
+            let enclosing: SQLQueryString = above.isEmpty ? "" : " OR area_code IN (\(binds: above))"
+            queries.append("""
+                SELECT document FROM demands WHERE \(open) AND (\(within)\(enclosing))
+                \(unsafeRaw: probe.coordinate == nil ? "" : "AND latitude IS NULL") ORDER BY created_at DESC LIMIT 200
+                """)
+        }
+        let statements = queries
+        return try await store.read { db in
+            var seen = Set<String>()
+            var demands: [Demand] = []
+            for query in statements {
+                for row in try await db.raw(query).all() {
+                    let demand = try Self.decode(try row.decode(column: "document", as: String.self))
+                    if seen.insert(demand.id).inserted { demands.append(demand) }
+                }
+            }
+            return demands
+        }
+    }
+}

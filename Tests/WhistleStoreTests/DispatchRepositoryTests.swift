@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import WhistleCore
+@testable import WhistleStore
+import WhistleTestSupport
+
+/// Duplicate candidates and classifier versions through the store, on every configured engine.
+@Suite struct DispatchRepositoryTests {
+    typealias Loop = DemandRepositoryTests
+    static let wangjing = Coordinate(longitude: 116.4700, latitude: 40.0000)
+
+    static func draft(_ content: String, category: String?, at point: Coordinate?, area: String? = "110105001") -> DemandDraft {
+        DemandDraft(type: .complaint, channel: .phone, categoryCode: category, content: content,
+                    location: DemandLocation(address: "望京", coordinate: point, areaCode: area))
+    }
+
+    /// A point `metres` north of Wangjing.
+    static func north(_ metres: Double) -> Coordinate { Coordinate(longitude: wangjing.longitude, latitude: wangjing.latitude + metres / 111_195) }
+
+    @Test(arguments: TestDatabase.engines)
+    func duplicatesAreNearSimilarOpenAndRecent(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let demands = DemandRepository(store: store)
+            func receive(_ draft: DemandDraft, days: Int = 0) async throws -> Demand {
+                try await demands.receive(draft, idempotencyKey: nil, by: Loop.agent, at: Loop.at(9, days: days), rules: Loop.rules).demand
+            }
+            let text = "望京西园三区门口井盖缺失，夜里很危险"
+            let near = try await receive(Self.draft("望京西园三区门口的井盖丢了，晚上危险", category: "JG", at: Self.north(120)), days: 3)
+            let alike = try await receive(Self.draft(text, category: "JG", at: Self.north(400)), days: 2)
+            _ = try await receive(Self.draft(text, category: "JG", at: Self.north(900)), days: 3)  // too far
+            _ = try await receive(Self.draft(text, category: "ZY", at: Self.north(50)), days: 3)  // another category
+            _ = try await receive(Self.draft(text, category: "JG", at: Self.north(50)), days: -6)  // older than 7 days
+            _ = try await receive(Self.draft("小区里广场舞噪音太大", category: "JG", at: Self.north(10)), days: 3)  // other words
+            let noPlace = try await receive(Self.draft(text, category: "JG", at: nil, area: "110105001002"), days: 3)
+            let merged = try await receive(Self.draft(text, category: "JG", at: Self.north(30)), days: 3)
+            _ = try await demands.apply(.merge(into: near.id), to: merged.id, expectedVersion: nil, by: Loop.dispatcher, at: Loop.at(10, days: 3), rules: Loop.rules)
+
+            let now = Loop.at(12, days: 3)
+            let probe = Duplicates.Probe(title: nil, content: text, coordinate: Self.wangjing, areaCode: "110105001002")
+            let rules = DuplicateRules.default
+            let candidates = try await demands.duplicateCandidates(category: "JG", of: probe, at: now, rules: rules)
+            let proposed = Duplicates.propose(for: probe, among: candidates, at: now, rules: rules)
+            // Same text: in the same community without coordinates (nearness 0.5), then 400 m away (0.2); reworded
+            // text 120 m away last. The far, other-category, old, unrelated and merged ones never.
+            #expect(proposed.map(\.demandID) == [noPlace.id, alike.id, near.id])
+            #expect(proposed.map(\.textSimilarity) == [1, 1, 0.6])
+            #expect(proposed.map { $0.distanceMeters.map { Int($0.rounded()) } } == [nil, 400, 120])
+            #expect(proposed.allSatisfy { $0.score > 0 && $0.score <= 1 })
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func trainingsAreStoredAsVersions(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let demands = DemandRepository(store: store)
+            let words = ["JG": ["井盖", "缺失", "丢失", "危险"], "ZY": ["噪音", "扰民", "深夜", "施工"], "LD": ["路灯", "不亮", "损坏", "黑暗"]]
+            for index in 0..<45 {
+                let (category, vocabulary) = words.sorted { $0.key < $1.key }[index % 3]
+                let content = (0..<6).map { vocabulary[($0 * 7 + index) % vocabulary.count] }.joined() + "请处理"
+                let id = try await demands.receive(Self.draft(content, category: category, at: nil), idempotencyKey: nil, by: Loop.agent,
+                                                   at: Loop.at(9), rules: Loop.rules).demand.id
+                let order = try #require(try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: id, expectedVersion: nil,
+                                                                 by: Loop.dispatcher, at: Loop.at(9, 5), rules: Loop.rules).orders.first).id
+                for (command, actor) in [
+                    (LoopCommand.signFor(order: order), Loop.handler), (.reportResult(order: order, summary: "已处理"), Loop.handler),
+                    (.recordCallback(outcome: .valid(contacted: true, solved: true, satisfaction: .satisfied)), Loop.callbackAgent),
+                    (.close(), Loop.dispatcher),
+                ] {
+                    _ = try await demands.apply(command, to: id, expectedVersion: nil, by: actor, at: Loop.at(11), rules: Loop.rules)
+                }
+            }
+            _ = try await demands.receive(Self.draft("井盖缺失", category: "JG", at: nil), idempotencyKey: nil, by: Loop.agent, at: Loop.at(12), rules: Loop.rules)
+
+            let classifiers = ClassifierRepository(store: store)
+            let examples = try await classifiers.trainingExamples(for: .unit, limit: 1_000)
+            #expect(examples.count == 45 && Set(examples.map(\.label)) == ["{district}-CGW"])  // open demands do not count
+
+            let first = try await classifiers.retrain(.category, limit: 1_000, at: Loop.at(13))
+            #expect(first.version == 1 && first.examples == 45 && first.trained.heldOut.accuracy > 0.8)
+            let second = try await classifiers.retrain(.category, limit: 30, at: Loop.at(14))
+            #expect(second.version == 2 && second.examples == 30)
+            // A training based on a version that is no longer the newest is not stored.
+            #expect(try await classifiers.save(first.trained, target: .category, examples: 45, basedOn: 1, at: Loop.at(15)) == nil)
+
+            let versions = try await classifiers.versions(.category)
+            #expect(versions.map(\.version) == [2, 1] && versions.map(\.examples) == [30, 45])
+            let newest = try #require(try await classifiers.load(.category))
+            #expect(newest.version == 2 && newest.classifier.labels == ["JG", "LD", "ZY"])
+            #expect(newest.classifier.suggest(content: "深夜施工噪音扰民").first?.label == "ZY")
+            #expect(try await classifiers.load(.unit) == nil)
+            #expect(try await AuditLog.verify(store).isIntact)
+        }
+    }
+}
