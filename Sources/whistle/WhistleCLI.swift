@@ -21,6 +21,24 @@ struct WhistleCLI: AsyncParsableCommand {
             JSON file given with --config ({"db": {"url": "…"}, "http": {"port": 8080}}); the command line wins.
             """,
         subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Rules.self, Audit.self, Classifier.self, DemoCityReport.self])
+
+    /// A refusal the domain explains (a rejected import, an unknown unit) is printed as its message in Chinese
+    /// and English, not as a Swift value.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as any DomainError {
+            FileHandle.standardError.write(Data("错误 Error [\(error.code)]: \(error.messageZh)\n\(error.messageEn)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command that touches the database shares.
@@ -102,7 +120,7 @@ struct Migrate: AsyncParsableCommand {
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load data into the city. A file with any bad row is refused whole and changes nothing.",
-        subcommands: [Divisions.self, Grids.self])
+        subcommands: [Divisions.self, Grids.self, Taxonomy.self, Duties.self])
 
     struct Divisions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -141,6 +159,52 @@ struct Import: AsyncParsableCommand {
                 return try await UnitRepository(store: store).setBoundaries(grids, file: file, now: Date())
             }
             print("已导入 imported \(count) 个网格边界 grid boundaries from \(file)")
+        }
+    }
+
+    struct Taxonomy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import categories (诉求分类) from CSV: code,name[,parent_code,deadline_class,service_code,gbt47678,gbt30428,active], or level1,level2,level3.",
+            discussion: """
+                The file is a whole taxonomy (every category's parent is in it). Codes are 1–3 dot-separated upper-case
+                segments, e.g. CX.SZ.DLPS (the parent is the code without its last segment). In the level1,level2,level3
+                form codes are derived from the names (stable hashes). Stored categories the file names again are updated;
+                those it leaves out stay as they are. Nothing is ever deleted: retire a category instead.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The CSV file (UTF-8, header on the first line).") var file: String
+
+        func run() async throws {
+            let categories = try TaxonomyFile.parse(readText(file), file: file).get()
+            let result = try await database.withStore { store in
+                try await Migrator.migrate(store)
+                return try await TaxonomyRepository(store: store).importCategories(categories, file: file, now: Date())
+            }
+            print("已导入 imported \(file): 新增 new \(result.added), 更新 updated \(result.updated)")
+        }
+    }
+
+    struct Duties: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import duty rules (职责清单/派单规则) from CSV: [id,]category,area,primary[,co_handlers,priority,effective_from,effective_until,note].",
+            discussion: """
+                primary and co_handlers (separated by ; or 、) are unit codes or templates on the demand's place:
+                {street}-ZFD, {district}-CGW, {street}. The most specific rule wins: grid over community over street over
+                district over city, then the more specific category, then priority, then the later start. Rules already
+                stored under the same id are skipped when identical and refused otherwise (end a rule and add a new one).
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The CSV file (UTF-8, header on the first line).") var file: String
+
+        func run() async throws {
+            let rules = try DutyListFile.parse(readText(file), file: file).get()
+            let added = try await database.withStore { store in
+                try await Migrator.migrate(store)
+                return try await DutyRuleRepository(store: store).add(rules, file: file, by: nil, now: Date())
+            }
+            print("已导入 imported \(file): 新增规则 rules added \(added), 已存在 already stored \(rules.count - added)")
         }
     }
 }

@@ -42,6 +42,8 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/UnitCode`.
         public typealias UnitCode = Swift.String
+        /// - Remark: Generated from `#/components/parameters/CategoryCode`.
+        public typealias CategoryCode = Swift.String
         /// Only units of this kind.
         ///
         /// - Remark: Generated from `#/components/parameters/Kind`.

@@ -2293,6 +2293,672 @@ extension Components {
                 case coordinates
             }
         }
+        /// - Remark: Generated from `#/components/schemas/UnitRef`.
+        public struct UnitRef: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/UnitRef/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/UnitRef/name`.
+            public var name: Swift.String
+            /// Creates a new `UnitRef`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            public init(
+                code: Swift.String,
+                name: Swift.String
+            ) {
+                self.code = code
+                self.name = name
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Category`.
+        public struct Category: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Category/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Category/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Category/parentCode`.
+            public var parentCode: Swift.String?
+            /// 1 一级 … 3 三级
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/level`.
+            public var level: Swift.Int
+            /// Names from the top, e.g. [城乡建设, 市政设施, 道路破损].
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/path`.
+            public var path: [Swift.String]
+            /// Set on this category.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/deadlineClass`.
+            public var deadlineClass: Swift.String?
+            /// This category's or its nearest ancestor's.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/effectiveDeadlineClass`.
+            public var effectiveDeadlineClass: Swift.String?
+            /// Open311 service_code.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/serviceCode`.
+            public var serviceCode: Swift.String?
+            /// GB/T 47678.5 code (5 digits).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/standardCode`.
+            public var standardCode: Swift.String?
+            /// GB/T 30428.2 code (4 digits).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/legacyCode`.
+            public var legacyCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Category/active`.
+            public var active: Swift.Bool
+            /// Creates a new `Category`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            ///   - parentCode:
+            ///   - level: 1 一级 … 3 三级
+            ///   - path: Names from the top, e.g. [城乡建设, 市政设施, 道路破损].
+            ///   - deadlineClass: Set on this category.
+            ///   - effectiveDeadlineClass: This category's or its nearest ancestor's.
+            ///   - serviceCode: Open311 service_code.
+            ///   - standardCode: GB/T 47678.5 code (5 digits).
+            ///   - legacyCode: GB/T 30428.2 code (4 digits).
+            ///   - active:
+            public init(
+                code: Swift.String,
+                name: Swift.String,
+                parentCode: Swift.String? = nil,
+                level: Swift.Int,
+                path: [Swift.String],
+                deadlineClass: Swift.String? = nil,
+                effectiveDeadlineClass: Swift.String? = nil,
+                serviceCode: Swift.String? = nil,
+                standardCode: Swift.String? = nil,
+                legacyCode: Swift.String? = nil,
+                active: Swift.Bool
+            ) {
+                self.code = code
+                self.name = name
+                self.parentCode = parentCode
+                self.level = level
+                self.path = path
+                self.deadlineClass = deadlineClass
+                self.effectiveDeadlineClass = effectiveDeadlineClass
+                self.serviceCode = serviceCode
+                self.standardCode = standardCode
+                self.legacyCode = legacyCode
+                self.active = active
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+                case parentCode
+                case level
+                case path
+                case deadlineClass
+                case effectiveDeadlineClass
+                case serviceCode
+                case standardCode
+                case legacyCode
+                case active
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CategoryList`.
+        public struct CategoryList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoryList/items`.
+            public var items: [Components.Schemas.Category]
+            /// Creates a new `CategoryList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.Category]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CategoryDraft`.
+        public struct CategoryDraft: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoryDraft/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CategoryDraft/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CategoryDraft/parentCode`.
+            public var parentCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CategoryDraft/deadlineClass`.
+            public var deadlineClass: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CategoryDraft/serviceCode`.
+            public var serviceCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CategoryDraft/standardCode`.
+            public var standardCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CategoryDraft/legacyCode`.
+            public var legacyCode: Swift.String?
+            /// Creates a new `CategoryDraft`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            ///   - parentCode:
+            ///   - deadlineClass:
+            ///   - serviceCode:
+            ///   - standardCode:
+            ///   - legacyCode:
+            public init(
+                code: Swift.String,
+                name: Swift.String,
+                parentCode: Swift.String? = nil,
+                deadlineClass: Swift.String? = nil,
+                serviceCode: Swift.String? = nil,
+                standardCode: Swift.String? = nil,
+                legacyCode: Swift.String? = nil
+            ) {
+                self.code = code
+                self.name = name
+                self.parentCode = parentCode
+                self.deadlineClass = deadlineClass
+                self.serviceCode = serviceCode
+                self.standardCode = standardCode
+                self.legacyCode = legacyCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+                case parentCode
+                case deadlineClass
+                case serviceCode
+                case standardCode
+                case legacyCode
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CategoryAction`.
+        public struct CategoryAction: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CategoryAction/action`.
+            @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case rename = "rename"
+                case setDeadlineClass = "set_deadline_class"
+                case setServiceCode = "set_service_code"
+                case retire = "retire"
+            }
+            /// - Remark: Generated from `#/components/schemas/CategoryAction/action`.
+            public var action: Components.Schemas.CategoryAction.ActionPayload
+            /// For rename.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoryAction/name`.
+            public var name: Swift.String?
+            /// For set_deadline_class; absent to inherit.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoryAction/deadlineClass`.
+            public var deadlineClass: Swift.String?
+            /// For set_service_code; absent to clear.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoryAction/serviceCode`.
+            public var serviceCode: Swift.String?
+            /// Creates a new `CategoryAction`.
+            ///
+            /// - Parameters:
+            ///   - action:
+            ///   - name: For rename.
+            ///   - deadlineClass: For set_deadline_class; absent to inherit.
+            ///   - serviceCode: For set_service_code; absent to clear.
+            public init(
+                action: Components.Schemas.CategoryAction.ActionPayload,
+                name: Swift.String? = nil,
+                deadlineClass: Swift.String? = nil,
+                serviceCode: Swift.String? = nil
+            ) {
+                self.action = action
+                self.name = name
+                self.deadlineClass = deadlineClass
+                self.serviceCode = serviceCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case action
+                case name
+                case deadlineClass
+                case serviceCode
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DutyRuleDraft`.
+        public struct DutyRuleDraft: Codable, Hashable, Sendable {
+            /// A category at any level; covers its descendants.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/categoryCode`.
+            public var categoryCode: Swift.String
+            /// The division the rule covers: city, district, street, community or grid.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/areaCode`.
+            public var areaCode: Swift.String
+            /// A unit code, or a template on the demand's place: {street}-ZFD, {district}-CGW, {street}.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/primary`.
+            public var primary: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/coHandlers`.
+            public var coHandlers: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/priority`.
+            public var priority: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/effectiveFrom`.
+            public var effectiveFrom: Swift.String
+            /// The first day it no longer applies.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/effectiveUntil`.
+            public var effectiveUntil: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DutyRuleDraft/note`.
+            public var note: Swift.String?
+            /// Creates a new `DutyRuleDraft`.
+            ///
+            /// - Parameters:
+            ///   - categoryCode: A category at any level; covers its descendants.
+            ///   - areaCode: The division the rule covers: city, district, street, community or grid.
+            ///   - primary: A unit code, or a template on the demand's place: {street}-ZFD, {district}-CGW, {street}.
+            ///   - coHandlers:
+            ///   - priority:
+            ///   - effectiveFrom:
+            ///   - effectiveUntil: The first day it no longer applies.
+            ///   - note:
+            public init(
+                categoryCode: Swift.String,
+                areaCode: Swift.String,
+                primary: Swift.String,
+                coHandlers: [Swift.String]? = nil,
+                priority: Swift.Int? = nil,
+                effectiveFrom: Swift.String,
+                effectiveUntil: Swift.String? = nil,
+                note: Swift.String? = nil
+            ) {
+                self.categoryCode = categoryCode
+                self.areaCode = areaCode
+                self.primary = primary
+                self.coHandlers = coHandlers
+                self.priority = priority
+                self.effectiveFrom = effectiveFrom
+                self.effectiveUntil = effectiveUntil
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case categoryCode
+                case areaCode
+                case primary
+                case coHandlers
+                case priority
+                case effectiveFrom
+                case effectiveUntil
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DutyRule`.
+        public struct DutyRule: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DutyRule/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DutyRule/categoryCode`.
+            public var categoryCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DutyRule/areaCode`.
+            public var areaCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DutyRule/primary`.
+            public var primary: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DutyRule/coHandlers`.
+            public var coHandlers: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/DutyRule/priority`.
+            public var priority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DutyRule/effectiveFrom`.
+            public var effectiveFrom: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DutyRule/effectiveUntil`.
+            public var effectiveUntil: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DutyRule/note`.
+            public var note: Swift.String?
+            /// Creates a new `DutyRule`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - categoryCode:
+            ///   - areaCode:
+            ///   - primary:
+            ///   - coHandlers:
+            ///   - priority:
+            ///   - effectiveFrom:
+            ///   - effectiveUntil:
+            ///   - note:
+            public init(
+                id: Swift.String,
+                categoryCode: Swift.String,
+                areaCode: Swift.String,
+                primary: Swift.String,
+                coHandlers: [Swift.String],
+                priority: Swift.Int,
+                effectiveFrom: Swift.String,
+                effectiveUntil: Swift.String? = nil,
+                note: Swift.String? = nil
+            ) {
+                self.id = id
+                self.categoryCode = categoryCode
+                self.areaCode = areaCode
+                self.primary = primary
+                self.coHandlers = coHandlers
+                self.priority = priority
+                self.effectiveFrom = effectiveFrom
+                self.effectiveUntil = effectiveUntil
+                self.note = note
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case categoryCode
+                case areaCode
+                case primary
+                case coHandlers
+                case priority
+                case effectiveFrom
+                case effectiveUntil
+                case note
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DutyRuleList`.
+        public struct DutyRuleList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DutyRuleList/items`.
+            public var items: [Components.Schemas.DutyRule]
+            /// Creates a new `DutyRuleList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.DutyRule]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SuggestionRequest`.
+        public struct SuggestionRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SuggestionRequest/title`.
+            public var title: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SuggestionRequest/content`.
+            public var content: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestionRequest/address`.
+            public var address: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SuggestionRequest/longitude`.
+            public var longitude: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SuggestionRequest/latitude`.
+            public var latitude: Swift.Double?
+            /// The category already chosen
+            ///
+            /// - Remark: Generated from `#/components/schemas/SuggestionRequest/categoryCode`.
+            public var categoryCode: Swift.String?
+            /// Creates a new `SuggestionRequest`.
+            ///
+            /// - Parameters:
+            ///   - title:
+            ///   - content:
+            ///   - address:
+            ///   - longitude:
+            ///   - latitude:
+            ///   - categoryCode: The category already chosen
+            public init(
+                title: Swift.String? = nil,
+                content: Swift.String,
+                address: Swift.String? = nil,
+                longitude: Swift.Double? = nil,
+                latitude: Swift.Double? = nil,
+                categoryCode: Swift.String? = nil
+            ) {
+                self.title = title
+                self.content = content
+                self.address = address
+                self.longitude = longitude
+                self.latitude = latitude
+                self.categoryCode = categoryCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case title
+                case content
+                case address
+                case longitude
+                case latitude
+                case categoryCode
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SuggestedPlace`.
+        public struct SuggestedPlace: Codable, Hashable, Sendable {
+            /// How it was found: point in a grid polygon, or names in the address.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SuggestedPlace/source`.
+            @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case coordinates = "coordinates"
+                case address = "address"
+            }
+            /// How it was found: point in a grid polygon, or names in the address.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SuggestedPlace/source`.
+            public var source: Components.Schemas.SuggestedPlace.SourcePayload
+            /// - Remark: Generated from `#/components/schemas/SuggestedPlace/grid`.
+            public var grid: Components.Schemas.UnitRef?
+            /// - Remark: Generated from `#/components/schemas/SuggestedPlace/area`.
+            public var area: Components.Schemas.UnitRef?
+            /// The names found in the address.
+            ///
+            /// - Remark: Generated from `#/components/schemas/SuggestedPlace/matched`.
+            public var matched: [Swift.String]
+            /// Creates a new `SuggestedPlace`.
+            ///
+            /// - Parameters:
+            ///   - source: How it was found: point in a grid polygon, or names in the address.
+            ///   - grid:
+            ///   - area:
+            ///   - matched: The names found in the address.
+            public init(
+                source: Components.Schemas.SuggestedPlace.SourcePayload,
+                grid: Components.Schemas.UnitRef? = nil,
+                area: Components.Schemas.UnitRef? = nil,
+                matched: [Swift.String]
+            ) {
+                self.source = source
+                self.grid = grid
+                self.area = area
+                self.matched = matched
+            }
+            public enum CodingKeys: String, CodingKey {
+                case source
+                case grid
+                case area
+                case matched
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SuggestedLabel`.
+        public struct SuggestedLabel: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SuggestedLabel/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedLabel/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedLabel/confidence`.
+            public var confidence: Swift.Double
+            /// Creates a new `SuggestedLabel`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - name:
+            ///   - confidence:
+            public init(
+                code: Swift.String,
+                name: Swift.String,
+                confidence: Swift.Double
+            ) {
+                self.code = code
+                self.name = name
+                self.confidence = confidence
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case name
+                case confidence
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SuggestedRoute`.
+        public struct SuggestedRoute: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/categoryCode`.
+            public var categoryCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/ruleId`.
+            public var ruleId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/ruleAreaCode`.
+            public var ruleAreaCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/ruleCategoryCode`.
+            public var ruleCategoryCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/primary`.
+            public var primary: Components.Schemas.UnitRef
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/coHandlers`.
+            public var coHandlers: [Components.Schemas.UnitRef]
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/explanationZh`.
+            public var explanationZh: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedRoute/explanationEn`.
+            public var explanationEn: Swift.String
+            /// Creates a new `SuggestedRoute`.
+            ///
+            /// - Parameters:
+            ///   - categoryCode:
+            ///   - ruleId:
+            ///   - ruleAreaCode:
+            ///   - ruleCategoryCode:
+            ///   - primary:
+            ///   - coHandlers:
+            ///   - explanationZh:
+            ///   - explanationEn:
+            public init(
+                categoryCode: Swift.String,
+                ruleId: Swift.String,
+                ruleAreaCode: Swift.String,
+                ruleCategoryCode: Swift.String,
+                primary: Components.Schemas.UnitRef,
+                coHandlers: [Components.Schemas.UnitRef],
+                explanationZh: Swift.String,
+                explanationEn: Swift.String
+            ) {
+                self.categoryCode = categoryCode
+                self.ruleId = ruleId
+                self.ruleAreaCode = ruleAreaCode
+                self.ruleCategoryCode = ruleCategoryCode
+                self.primary = primary
+                self.coHandlers = coHandlers
+                self.explanationZh = explanationZh
+                self.explanationEn = explanationEn
+            }
+            public enum CodingKeys: String, CodingKey {
+                case categoryCode
+                case ruleId
+                case ruleAreaCode
+                case ruleCategoryCode
+                case primary
+                case coHandlers
+                case explanationZh
+                case explanationEn
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SuggestedDuplicate`.
+        public struct SuggestedDuplicate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SuggestedDuplicate/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedDuplicate/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SuggestedDuplicate/score`.
+            public var score: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SuggestedDuplicate/textSimilarity`.
+            public var textSimilarity: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/SuggestedDuplicate/distanceMeters`.
+            public var distanceMeters: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/SuggestedDuplicate/createdAt`.
+            public var createdAt: Foundation.Date
+            /// Creates a new `SuggestedDuplicate`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - number:
+            ///   - score:
+            ///   - textSimilarity:
+            ///   - distanceMeters:
+            ///   - createdAt:
+            public init(
+                id: Swift.String,
+                number: Swift.String,
+                score: Swift.Double,
+                textSimilarity: Swift.Double,
+                distanceMeters: Swift.Double? = nil,
+                createdAt: Foundation.Date
+            ) {
+                self.id = id
+                self.number = number
+                self.score = score
+                self.textSimilarity = textSimilarity
+                self.distanceMeters = distanceMeters
+                self.createdAt = createdAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case number
+                case score
+                case textSimilarity
+                case distanceMeters
+                case createdAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Suggestion`.
+        public struct Suggestion: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Suggestion/place`.
+            public var place: Components.Schemas.SuggestedPlace?
+            /// - Remark: Generated from `#/components/schemas/Suggestion/categories`.
+            public var categories: [Components.Schemas.SuggestedLabel]
+            /// - Remark: Generated from `#/components/schemas/Suggestion/route`.
+            public var route: Components.Schemas.SuggestedRoute?
+            /// Units that solved similar demands.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suggestion/units`.
+            public var units: [Components.Schemas.SuggestedLabel]
+            /// - Remark: Generated from `#/components/schemas/Suggestion/duplicates`.
+            public var duplicates: [Components.Schemas.SuggestedDuplicate]
+            /// Version of the category classifier used.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suggestion/categoryModel`.
+            public var categoryModel: Swift.Int?
+            /// Version of the unit classifier used.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Suggestion/unitModel`.
+            public var unitModel: Swift.Int?
+            /// Creates a new `Suggestion`.
+            ///
+            /// - Parameters:
+            ///   - place:
+            ///   - categories:
+            ///   - route:
+            ///   - units: Units that solved similar demands.
+            ///   - duplicates:
+            ///   - categoryModel: Version of the category classifier used.
+            ///   - unitModel: Version of the unit classifier used.
+            public init(
+                place: Components.Schemas.SuggestedPlace? = nil,
+                categories: [Components.Schemas.SuggestedLabel],
+                route: Components.Schemas.SuggestedRoute? = nil,
+                units: [Components.Schemas.SuggestedLabel],
+                duplicates: [Components.Schemas.SuggestedDuplicate],
+                categoryModel: Swift.Int? = nil,
+                unitModel: Swift.Int? = nil
+            ) {
+                self.place = place
+                self.categories = categories
+                self.route = route
+                self.units = units
+                self.duplicates = duplicates
+                self.categoryModel = categoryModel
+                self.unitModel = unitModel
+            }
+            public enum CodingKeys: String, CodingKey {
+                case place
+                case categories
+                case route
+                case units
+                case duplicates
+                case categoryModel
+                case unitModel
+            }
+        }
         /// RFC 9457 problem document.
         ///
         /// - Remark: Generated from `#/components/schemas/Problem`.

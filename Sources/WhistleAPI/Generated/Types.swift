@@ -184,6 +184,56 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /community-tasks/{id}/actions`.
     /// - Remark: Generated from `#/paths//community-tasks/{id}/actions/post(actOnCommunityTask)`.
     func actOnCommunityTask(_ input: Operations.ActOnCommunityTask.Input) async throws -> Operations.ActOnCommunityTask.Output
+    /// 派单建议 Suggest category, unit, place and duplicates for a draft demand
+    ///
+    /// For hotline agents and dispatchers, in one call: the place (grid by the coordinates, else the community or
+    /// street named in the address), the top-3 categories with calibrated confidences from the learned model
+    /// (when one is trained), the unit the duty rules send the category to in that place with the rule that
+    /// matched and why, the units that solved similar demands, and open demands that may be the same problem.
+    /// The given `categoryCode`, when present, is used for routing and duplicates instead of the suggested one.
+    ///
+    ///
+    /// - Remark: HTTP `POST /suggestions`.
+    /// - Remark: Generated from `#/paths//suggestions/post(suggestDispatch)`.
+    func suggestDispatch(_ input: Operations.SuggestDispatch.Input) async throws -> Operations.SuggestDispatch.Output
+    /// 诉求分类 The taxonomy
+    ///
+    /// The whole taxonomy (a few hundred categories), parents before children; retired ones only when asked.
+    ///
+    /// - Remark: HTTP `GET /categories`.
+    /// - Remark: Generated from `#/paths//categories/get(listCategories)`.
+    func listCategories(_ input: Operations.ListCategories.Input) async throws -> Operations.ListCategories.Output
+    /// 新增分类 Add a category (administrators)
+    ///
+    /// - Remark: HTTP `POST /categories`.
+    /// - Remark: Generated from `#/paths//categories/post(addCategory)`.
+    func addCategory(_ input: Operations.AddCategory.Input) async throws -> Operations.AddCategory.Output
+    /// 修改分类 Rename, set the deadline class or service code, or retire a category (administrators)
+    ///
+    /// Categories are never deleted; a retired category stays for the demands filed under it.
+    ///
+    /// - Remark: HTTP `POST /categories/{code}/actions`.
+    /// - Remark: Generated from `#/paths//categories/{code}/actions/post(changeCategory)`.
+    func changeCategory(_ input: Operations.ChangeCategory.Input) async throws -> Operations.ChangeCategory.Output
+    /// 派单规则 Duty rules
+    ///
+    /// Rules for a category (and its ancestors) and an area (and the areas above it), or all of them, in precedence order.
+    ///
+    /// - Remark: HTTP `GET /duty-rules`.
+    /// - Remark: Generated from `#/paths//duty-rules/get(listDutyRules)`.
+    func listDutyRules(_ input: Operations.ListDutyRules.Input) async throws -> Operations.ListDutyRules.Output
+    /// 新增派单规则 Add a duty rule (administrators)
+    ///
+    /// - Remark: HTTP `POST /duty-rules`.
+    /// - Remark: Generated from `#/paths//duty-rules/post(addDutyRule)`.
+    func addDutyRule(_ input: Operations.AddDutyRule.Input) async throws -> Operations.AddDutyRule.Output
+    /// 终止派单规则 End a duty rule from a day on (administrators)
+    ///
+    /// Rules are never deleted; an ended rule stays to explain the dispatches it made.
+    ///
+    /// - Remark: HTTP `POST /duty-rules/{id}/end`.
+    /// - Remark: Generated from `#/paths//duty-rules/{id}/end/post(endDutyRule)`.
+    func endDutyRule(_ input: Operations.EndDutyRule.Input) async throws -> Operations.EndDutyRule.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -536,6 +586,116 @@ extension APIProtocol {
         body: Operations.ActOnCommunityTask.Input.Body
     ) async throws -> Operations.ActOnCommunityTask.Output {
         try await actOnCommunityTask(Operations.ActOnCommunityTask.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 派单建议 Suggest category, unit, place and duplicates for a draft demand
+    ///
+    /// For hotline agents and dispatchers, in one call: the place (grid by the coordinates, else the community or
+    /// street named in the address), the top-3 categories with calibrated confidences from the learned model
+    /// (when one is trained), the unit the duty rules send the category to in that place with the rule that
+    /// matched and why, the units that solved similar demands, and open demands that may be the same problem.
+    /// The given `categoryCode`, when present, is used for routing and duplicates instead of the suggested one.
+    ///
+    ///
+    /// - Remark: HTTP `POST /suggestions`.
+    /// - Remark: Generated from `#/paths//suggestions/post(suggestDispatch)`.
+    public func suggestDispatch(
+        headers: Operations.SuggestDispatch.Input.Headers = .init(),
+        body: Operations.SuggestDispatch.Input.Body
+    ) async throws -> Operations.SuggestDispatch.Output {
+        try await suggestDispatch(Operations.SuggestDispatch.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 诉求分类 The taxonomy
+    ///
+    /// The whole taxonomy (a few hundred categories), parents before children; retired ones only when asked.
+    ///
+    /// - Remark: HTTP `GET /categories`.
+    /// - Remark: Generated from `#/paths//categories/get(listCategories)`.
+    public func listCategories(
+        query: Operations.ListCategories.Input.Query = .init(),
+        headers: Operations.ListCategories.Input.Headers = .init()
+    ) async throws -> Operations.ListCategories.Output {
+        try await listCategories(Operations.ListCategories.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 新增分类 Add a category (administrators)
+    ///
+    /// - Remark: HTTP `POST /categories`.
+    /// - Remark: Generated from `#/paths//categories/post(addCategory)`.
+    public func addCategory(
+        headers: Operations.AddCategory.Input.Headers = .init(),
+        body: Operations.AddCategory.Input.Body
+    ) async throws -> Operations.AddCategory.Output {
+        try await addCategory(Operations.AddCategory.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 修改分类 Rename, set the deadline class or service code, or retire a category (administrators)
+    ///
+    /// Categories are never deleted; a retired category stays for the demands filed under it.
+    ///
+    /// - Remark: HTTP `POST /categories/{code}/actions`.
+    /// - Remark: Generated from `#/paths//categories/{code}/actions/post(changeCategory)`.
+    public func changeCategory(
+        path: Operations.ChangeCategory.Input.Path,
+        headers: Operations.ChangeCategory.Input.Headers = .init(),
+        body: Operations.ChangeCategory.Input.Body
+    ) async throws -> Operations.ChangeCategory.Output {
+        try await changeCategory(Operations.ChangeCategory.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 派单规则 Duty rules
+    ///
+    /// Rules for a category (and its ancestors) and an area (and the areas above it), or all of them, in precedence order.
+    ///
+    /// - Remark: HTTP `GET /duty-rules`.
+    /// - Remark: Generated from `#/paths//duty-rules/get(listDutyRules)`.
+    public func listDutyRules(
+        query: Operations.ListDutyRules.Input.Query = .init(),
+        headers: Operations.ListDutyRules.Input.Headers = .init()
+    ) async throws -> Operations.ListDutyRules.Output {
+        try await listDutyRules(Operations.ListDutyRules.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 新增派单规则 Add a duty rule (administrators)
+    ///
+    /// - Remark: HTTP `POST /duty-rules`.
+    /// - Remark: Generated from `#/paths//duty-rules/post(addDutyRule)`.
+    public func addDutyRule(
+        headers: Operations.AddDutyRule.Input.Headers = .init(),
+        body: Operations.AddDutyRule.Input.Body
+    ) async throws -> Operations.AddDutyRule.Output {
+        try await addDutyRule(Operations.AddDutyRule.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 终止派单规则 End a duty rule from a day on (administrators)
+    ///
+    /// Rules are never deleted; an ended rule stays to explain the dispatches it made.
+    ///
+    /// - Remark: HTTP `POST /duty-rules/{id}/end`.
+    /// - Remark: Generated from `#/paths//duty-rules/{id}/end/post(endDutyRule)`.
+    public func endDutyRule(
+        path: Operations.EndDutyRule.Input.Path,
+        headers: Operations.EndDutyRule.Input.Headers = .init(),
+        body: Operations.EndDutyRule.Input.Body
+    ) async throws -> Operations.EndDutyRule.Output {
+        try await endDutyRule(Operations.EndDutyRule.Input(
             path: path,
             headers: headers,
             body: body

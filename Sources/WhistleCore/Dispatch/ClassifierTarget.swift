@@ -18,7 +18,7 @@ extension LabelledText {
         case .category: label = demand.categoryCode
         case .unit:
             label = demand.orders.last { $0.role == .primary && $0.status == .closed }.map {
-                UnitTemplate.generalise($0.unitCode, place: demand.location.gridCode ?? demand.location.areaCode)
+                UnitTarget.relative($0.unitCode, at: demand.location.gridCode ?? demand.location.areaCode).description
             }
         }
         guard let label else { return nil }

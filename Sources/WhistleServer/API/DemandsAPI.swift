@@ -8,7 +8,9 @@ import WhistleStore
 extension WhistleAPIHandler {
     func createDemand(_ input: Operations.CreateDemand.Input) async throws -> Operations.CreateDemand.Output {
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
-        let draft = try DemandDraft(body)
+        var draft = try DemandDraft(body)
+        // The grid by the coordinates, the division by the address, where the channel did not say (SPEC §7).
+        draft.location = desk.advisor.located(draft.location)
         let actor = RequestActor.current
         // Anonymous intake only on public channels; a staffed channel asks who is recording (401, not 403).
         if actor == nil, draft.channel.recordingRoles != nil {

@@ -11,6 +11,9 @@ struct WhistleAPIHandler: APIProtocol {
     let whistles: WhistleRepository
     let feed: WhistleFeed
     let party: PartyWorkRepository
+    let taxonomy: TaxonomyRepository
+    let duties: DutyRuleRepository
+    let desk: DispatchDesk
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.
     let clock: @Sendable () -> Date

@@ -26,11 +26,14 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
     // Opened last: nothing below can fail, so an open store always reaches the service group that closes it.
     let store = try await openStore(settings.database, logger: logger)
     let feed = WhistleFeed(whistles: WhistleRepository(store: store), interval: settings.streamInterval, logger: logger)
-    let router = buildRouter(store: store, rules: rules, feed: feed, settings: settings, clock: clock)
+    let desk = DispatchDesk(
+        store: store, reload: settings.dispatchReload, retrainEvery: settings.classifierRetrainDays * 86_400,
+        trainingLimit: settings.classifierLimit, clock: clock, logger: logger)
+    let router = buildRouter(store: store, rules: rules, feed: feed, desk: desk, settings: settings, clock: clock)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store, feed],
+        services: [store, feed, desk],
         logger: logger)
     if settings.deadlinesEnabled {
         app.addServices(DeadlineService(
@@ -52,6 +55,7 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
                            unitCalendars: try await UnitRepository(store: store).calendarCodes(),
                            policies: try await PolicyRepository(store: store).all(LoopPolicy.self),
                            whistlePolicies: try await PolicyRepository(store: store).all(WhistlePolicy.self))
+            try await desk.refresh()
         }
         logger.info("whistle ready", metadata: ["db": "\(settings.database)"])
     }
@@ -60,7 +64,8 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
 
 /// The routes: operational endpoints at the root, the generated native API under /api/v1.
 func buildRouter(
-    store: any Store, rules: LoopConfiguration, feed: WhistleFeed, settings: ServerSettings, clock: @escaping @Sendable () -> Date
+    store: any Store, rules: LoopConfiguration, feed: WhistleFeed, desk: DispatchDesk, settings: ServerSettings,
+    clock: @escaping @Sendable () -> Date
 ) -> Router<WhistleRequestContext> {
     let router = Router(context: WhistleRequestContext.self)
     // Outermost first: metrics and the request log see the status of the problem document, not the error.
@@ -74,7 +79,8 @@ func buildRouter(
     do {
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch),
-            whistles: WhistleRepository(store: store), feed: feed, party: PartyWorkRepository(store: store), configuration: rules, clock: clock)
+            whistles: WhistleRepository(store: store), feed: feed, party: PartyWorkRepository(store: store),
+            taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store), desk: desk, configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),
                 // Compact: pretty printing costs CPU and bytes on every answer (read it with jq).

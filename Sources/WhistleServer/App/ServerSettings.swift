@@ -30,6 +30,12 @@ public struct ServerSettings: Sendable {
     public var deadlineBatch: Int
     /// `stream.interval`: seconds between looks at the audit log for whistle changes to push to live boards.
     public var streamInterval: Duration
+    /// `dispatch.reload`: seconds between checks whether units, taxonomy, duty rules or classifiers changed.
+    public var dispatchReload: Duration
+    /// `classifier.retrain`: days between retrainings of the suggestion classifiers (0: only `whistle classifier train`).
+    public var classifierRetrainDays: Double
+    /// `classifier.limit`: most closed demands a training learns from, newest first.
+    public var classifierLimit: Int
 
     public enum LogFormat: String, Sendable { case json, text }
 
@@ -52,6 +58,9 @@ public struct ServerSettings: Sendable {
         deadlineInterval = .milliseconds(Int(max(0.05, reader.double(forKey: "deadlines.interval", default: 5)) * 1000))
         deadlineBatch = max(1, reader.int(forKey: "deadlines.batch", default: 100))
         streamInterval = .milliseconds(Int(max(0.05, reader.double(forKey: "stream.interval", default: 0.25)) * 1000))
+        dispatchReload = .milliseconds(Int(max(0.05, reader.double(forKey: "dispatch.reload", default: 30)) * 1000))
+        classifierRetrainDays = max(0, reader.double(forKey: "classifier.retrain", default: 7))
+        classifierLimit = max(100, reader.int(forKey: "classifier.limit", default: 200_000))
     }
 }
 

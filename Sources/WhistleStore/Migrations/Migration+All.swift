@@ -251,7 +251,7 @@ extension Migration {
                 effective_from TEXT NOT NULL,
                 effective_until TEXT,
                 document TEXT NOT NULL,
-                created_at BIGINT NOT NULL
+                updated_at BIGINT NOT NULL
             )
             """,
             """

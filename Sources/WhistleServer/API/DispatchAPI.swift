@@ -1,0 +1,181 @@
+import Foundation
+import WhistleAPI
+import WhistleCore
+import WhistleStore
+
+/// Routing over HTTP (派单, SPEC §7): suggestions for a draft, the taxonomy and the duty rules. Reads come
+/// from this server's ``DispatchDesk``; edits go to the store and rebuild the desk at once.
+extension WhistleAPIHandler {
+    func suggestDispatch(_ input: Operations.SuggestDispatch.Input) async throws -> Operations.SuggestDispatch.Output {
+        let actor = try RequestActor.required()
+        guard DispatchAccess.maySuggest(actor) else { throw DispatchAccessError.mayNotSuggest(actor.role) }
+        guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
+        let content = body.content.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...DemandDraft.Limits.content).contains(content.count) else {
+            throw RequestError.invalidParameter(name: "content", reason: "应为 1–5000 字 / 1 to 5000 characters")
+        }
+        guard (body.title?.count ?? 0) <= DemandDraft.Limits.title, (body.address?.count ?? 0) <= DemandDraft.Limits.address else {
+            throw RequestError.invalidParameter(name: "title/address", reason: "过长 / too long")
+        }
+        let coordinate = try Self.coordinate(longitude: body.longitude, latitude: body.latitude)
+        let now = clock()
+        let advisor = desk.advisor
+        let advice = advisor.advise(
+            title: body.title, content: content, address: body.address ?? "", coordinate: coordinate, categoryCode: body.categoryCode, at: now)
+        var duplicates: [DuplicateCandidate] = []
+        if let category = advice.categoryCode {
+            let probe = Duplicates.Probe(title: body.title, content: content, coordinate: coordinate, areaCode: advice.place?.gridCode ?? advice.place?.areaCode)
+            let rules = configuration.rules(at: now).duplicates
+            let candidates = try await demands.duplicateCandidates(category: category, of: probe, at: now, rules: rules)
+            duplicates = Duplicates.propose(for: probe, among: candidates.filter { DemandAccess.canView($0, as: actor) }, at: now, rules: rules)
+        }
+        return .ok(.init(body: .json(.init(advice, duplicates: duplicates, advisor: advisor))))
+    }
+
+    func listCategories(_ input: Operations.ListCategories.Input) async throws -> Operations.ListCategories.Output {
+        _ = try RequestActor.required()
+        let taxonomy = desk.advisor.taxonomy
+        let shown = taxonomy.categories.filter { $0.active || input.query.includeRetired == true }.sorted { $0.code < $1.code }
+        return .ok(.init(body: .json(.init(items: shown.map { .init($0, in: taxonomy) }))))
+    }
+
+    func addCategory(_ input: Operations.AddCategory.Input) async throws -> Operations.AddCategory.Output {
+        guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
+        let category = WhistleCore.Category(
+            code: body.code, name: body.name.trimmingCharacters(in: .whitespacesAndNewlines), deadlineClass: body.deadlineClass,
+            serviceCode: body.serviceCode, standardCode: body.standardCode, legacyCode: body.legacyCode)
+        if let parent = body.parentCode, parent != category.parentCode { throw TaxonomyError.parentMismatch(code: category.code, parent: parent) }
+        let (saved, taxonomy) = try await changeTaxonomy(.add(category: category))
+        return .created(.init(body: .json(.init(saved, in: taxonomy))))
+    }
+
+    func changeCategory(_ input: Operations.ChangeCategory.Input) async throws -> Operations.ChangeCategory.Output {
+        guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
+        let code = input.path.code
+        let change: CategoryChange
+        switch body.action {
+        case .rename: change = .rename(code: code, name: try RequestError.required(body.name, "name", by: body.action.rawValue))
+        case .setDeadlineClass: change = .setDeadlineClass(code: code, deadlineClass: body.deadlineClass)
+        case .setServiceCode: change = .setServiceCode(code: code, serviceCode: body.serviceCode)
+        case .retire: change = .retire(code: code)
+        }
+        let (saved, taxonomy) = try await changeTaxonomy(change)
+        return .ok(.init(body: .json(.init(saved, in: taxonomy))))
+    }
+
+    func listDutyRules(_ input: Operations.ListDutyRules.Input) async throws -> Operations.ListDutyRules.Output {
+        _ = try RequestActor.required()
+        let advisor = desk.advisor
+        var rules = advisor.router.rules
+        if let category = input.query.category {
+            let lineage = Set(advisor.taxonomy.ancestors(of: category).map(\.code) + [category])
+            rules = rules.filter { lineage.contains($0.categoryCode) }
+        }
+        if let area = input.query.area {
+            let chain = Set(advisor.chain(of: area))
+            rules = rules.filter { chain.contains($0.areaCode) }
+        }
+        if let day = input.query.inForceOn {
+            guard let day = CalendarDay(day) else { throw RequestError.invalidParameter(name: "inForceOn", reason: "应为 YYYY-MM-DD") }
+            rules = rules.filter { $0.isInForce(at: day.startInBeijing) }
+        }
+        return .ok(.init(body: .json(.init(items: advisor.router.inPrecedenceOrder(rules).map(Components.Schemas.DutyRule.init)))))
+    }
+
+    func addDutyRule(_ input: Operations.AddDutyRule.Input) async throws -> Operations.AddDutyRule.Output {
+        let actor = try RequestActor.required()
+        guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
+        guard DispatchAccess.mayEditRules(in: body.areaCode, actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditRules(area: body.areaCode) }
+        func target(_ text: String, _ field: String) throws -> UnitTarget {
+            guard let target = UnitTarget(text) else { throw DutyRuleError.invalidUnit(text) }
+            return target
+        }
+        func day(_ text: String, _ field: String) throws -> CalendarDay {
+            guard let day = CalendarDay(text) else { throw RequestError.invalidParameter(name: field, reason: "应为 YYYY-MM-DD") }
+            return day
+        }
+        let rule = DutyRule(
+            id: "R" + UUID().uuidString.prefix(8).lowercased(), categoryCode: body.categoryCode, areaCode: body.areaCode,
+            primary: try target(body.primary, "primary"), coHandlers: try (body.coHandlers ?? []).map { try target($0, "coHandlers") },
+            priority: body.priority ?? 0, effectiveFrom: try day(body.effectiveFrom, "effectiveFrom"),
+            effectiveUntil: try body.effectiveUntil.map { try day($0, "effectiveUntil") }, note: body.note ?? "")
+        try await duties.add([rule], file: nil, by: AuditActor(actor), now: clock())
+        try await desk.refresh()
+        return .created(.init(body: .json(.init(rule))))
+    }
+
+    func endDutyRule(_ input: Operations.EndDutyRule.Input) async throws -> Operations.EndDutyRule.Output {
+        let actor = try RequestActor.required()
+        guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
+        guard let day = CalendarDay(body.effectiveUntil) else { throw RequestError.invalidParameter(name: "effectiveUntil", reason: "应为 YYYY-MM-DD") }
+        guard let stored = desk.advisor.router.rules.first(where: { $0.id == input.path.id }) else { throw DutyRuleError.ruleNotFound(input.path.id) }
+        guard DispatchAccess.mayEditRules(in: stored.areaCode, actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditRules(area: stored.areaCode) }
+        let rule = try await duties.end(input.path.id, from: day, by: actor, now: clock())
+        try await desk.refresh()
+        return .ok(.init(body: .json(.init(rule))))
+    }
+
+    /// The root of the organisation tree, whose administrators keep the taxonomy.
+    private var cityCode: String? { desk.advisor.units.values.first { $0.parentCode == nil }?.code }
+
+    private func changeTaxonomy(_ change: CategoryChange) async throws -> (WhistleCore.Category, Taxonomy) {
+        let actor = try RequestActor.required()
+        guard DispatchAccess.mayEditTaxonomy(actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditTaxonomy }
+        let saved = try await taxonomy.apply(change, by: actor, now: clock())
+        try await desk.refresh()
+        return (saved, desk.advisor.taxonomy)
+    }
+
+    /// Both coordinates or neither, each finite and in range.
+    static func coordinate(longitude: Double?, latitude: Double?) throws -> Coordinate? {
+        switch (longitude, latitude) {
+        case (nil, nil): return nil
+        case let (longitude?, latitude?) where longitude.isFinite && latitude.isFinite && abs(longitude) <= 180 && abs(latitude) <= 90:
+            return Coordinate(longitude: longitude, latitude: latitude)
+        default: throw RequestError.invalidParameter(name: "longitude/latitude", reason: "应同时给出且在范围内 / both, within range")
+        }
+    }
+}
+
+extension Components.Schemas.Category {
+    init(_ category: WhistleCore.Category, in taxonomy: Taxonomy) {
+        self.init(
+            code: category.code, name: category.name, parentCode: category.parentCode, level: category.level,
+            path: taxonomy.ancestors(of: category.code).reversed().map(\.name), deadlineClass: category.deadlineClass,
+            effectiveDeadlineClass: taxonomy.deadlineClass(of: category.code), serviceCode: category.serviceCode,
+            standardCode: category.standardCode, legacyCode: category.legacyCode, active: category.active)
+    }
+}
+
+extension Components.Schemas.DutyRule {
+    init(_ rule: WhistleCore.DutyRule) {
+        self.init(
+            id: rule.id, categoryCode: rule.categoryCode, areaCode: rule.areaCode, primary: rule.primary.description,
+            coHandlers: rule.coHandlers.map(\.description), priority: rule.priority, effectiveFrom: rule.effectiveFrom.description,
+            effectiveUntil: rule.effectiveUntil?.description, note: rule.note.isEmpty ? nil : rule.note)
+    }
+}
+
+extension Components.Schemas.Suggestion {
+    init(_ advice: DispatchAdvisor.Advice, duplicates: [DuplicateCandidate], advisor: DispatchAdvisor) {
+        func ref(_ code: String) -> Components.Schemas.UnitRef { .init(code: code, name: advisor.units[code]?.name ?? code) }
+        func label(_ suggested: DispatchAdvisor.Suggested) -> Components.Schemas.SuggestedLabel {
+            .init(code: suggested.code, name: suggested.name, confidence: suggested.confidence)
+        }
+        self.init(
+            place: advice.place.map { place in
+                .init(source: .init(rawValue: place.source.rawValue)!, grid: place.gridCode.map(ref), area: place.areaCode.map(ref), matched: place.matched)
+            },
+            categories: advice.categories.map(label),
+            route: advice.route.map { route in
+                .init(categoryCode: advice.categoryCode ?? route.rule.categoryCode, ruleId: route.rule.id, ruleAreaCode: route.rule.areaCode,
+                      ruleCategoryCode: route.rule.categoryCode, primary: ref(route.primary), coHandlers: route.coHandlers.map(ref),
+                      explanationZh: route.explanation.textZh, explanationEn: route.explanation.textEn)
+            },
+            units: advice.units.map(label),
+            duplicates: duplicates.map {
+                .init(id: $0.demandID, number: $0.number, score: $0.score, textSimilarity: $0.textSimilarity, distanceMeters: $0.distanceMeters, createdAt: $0.createdAt)
+            },
+            categoryModel: advisor.categoryModel?.version, unitModel: advisor.unitModel?.version)
+    }
+}

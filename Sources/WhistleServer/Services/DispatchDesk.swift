@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import WhistleCore
+import WhistleStore
+
+/// Keeps this server's ``DispatchAdvisor`` current and retrains the classifiers on schedule. It polls a
+/// fingerprint of units, taxonomy, duty rules and classifier versions (`dispatch.reload`) and rebuilds
+/// only when something changed, on any node; an edit through this server's API rebuilds at once.
+///
+/// Retraining (`classifier.retrain`, days; 0 = never): when the newest version of a target is older than
+/// that, or there is none, the newest `classifier.limit` closed demands are learned again and stored as a
+/// new version. Two nodes may train at once; the store keeps only the first result.
+final class DispatchDesk: Service, Sendable {
+    private struct State: Sendable {
+        var advisor: DispatchAdvisor
+        var fingerprint: String?
+        var nextTraining: [ClassifierTarget: Date] = [:]
+    }
+
+    let store: any Store
+    let reload: Duration
+    let retrainEvery: TimeInterval
+    let trainingLimit: Int
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    private let state: Mutex<State>
+
+    init(store: any Store, reload: Duration, retrainEvery: TimeInterval, trainingLimit: Int, clock: @escaping @Sendable () -> Date, logger: Logger) {
+        self.store = store
+        self.reload = reload
+        self.retrainEvery = retrainEvery
+        self.trainingLimit = trainingLimit
+        self.clock = clock
+        self.logger = logger
+        state = Mutex(State(advisor: DispatchAdvisor(units: [], taxonomy: try! Taxonomy([]), rules: [], categoryModel: nil, unitModel: nil)))
+    }
+
+    /// The advisor as of the last rebuild.
+    var advisor: DispatchAdvisor { state.withLock { $0.advisor } }
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                try await refresh()
+                try await retrainIfDue()
+            } catch {
+                // Before `whistle migrate` the tables may not be there yet; keep trying.
+                logger.debug("dispatch desk refresh failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.reload) }
+        }
+    }
+
+    /// Rebuilds the advisor if anything it is built from changed since the last time.
+    func refresh() async throws {
+        let sources = DispatchSources(store: store)
+        let fingerprint = try await sources.fingerprint()
+        guard fingerprint != state.withLock({ $0.fingerprint }) else { return }
+        let classifiers = ClassifierRepository(store: store)
+        var models: [ClassifierTarget: StoredClassifier] = [:]
+        for target in ClassifierTarget.allCases {
+            models[target] = try await classifiers.load(target)
+        }
+        func model(_ target: ClassifierTarget) -> DispatchAdvisor.Model? {
+            models[target].map { DispatchAdvisor.Model(version: $0.version, classifier: $0.classifier) }
+        }
+        let advisor = DispatchAdvisor(
+            units: try await sources.units(), taxonomy: try await TaxonomyRepository(store: store).taxonomy(),
+            rules: try await DutyRuleRepository(store: store).rules(), categoryModel: model(.category), unitModel: model(.unit))
+        state.withLock {
+            $0.advisor = advisor
+            $0.fingerprint = fingerprint
+            for (target, stored) in models { $0.nextTraining[target] = stored.trainedAt.addingTimeInterval(retrainEvery) }
+        }
+        logger.info("dispatch advisor rebuilt", metadata: [
+            "units": "\(advisor.units.count)", "grids": "\(advisor.grids.count)", "categories": "\(advisor.taxonomy.categories.count)",
+            "categoryModel": "\(advisor.categoryModel?.version ?? 0)", "unitModel": "\(advisor.unitModel?.version ?? 0)",
+        ])
+    }
+
+    private func retrainIfDue() async throws {
+        guard retrainEvery > 0 else { return }
+        let classifiers = ClassifierRepository(store: store)
+        for target in ClassifierTarget.allCases {
+            let now = clock()
+            guard state.withLock({ $0.nextTraining[target].map { $0 <= now } ?? true }) else { continue }
+            state.withLock { $0.nextTraining[target] = now.addingTimeInterval(retrainEvery) }
+            do {
+                let result = try await classifiers.retrain(target, limit: trainingLimit, at: now)
+                logger.notice("classifier retrained", metadata: [
+                    "target": "\(target.rawValue)", "version": "\(result.version.map(String.init) ?? "not stored: a newer one exists")",
+                    "examples": "\(result.examples)", "heldOut.accuracy": "\(result.trained.heldOut.accuracy)",
+                    "heldOut.macroF1": "\(result.trained.heldOut.macroF1)",
+                ])
+            } catch let error as ClassifierError {
+                logger.info("classifier not retrained", metadata: ["target": "\(target.rawValue)", "reason": "\(error.messageEn)"])
+            }
+        }
+        try await refresh()
+    }
+}
