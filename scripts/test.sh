@@ -48,5 +48,14 @@ else
   echo "skipped: schemathesis is not installed (pip install schemathesis==4.32.5)"
 fi
 
+echo "== Open311 clients: georeport and FixMyStreet-style posts against a live server"
+if python3 -c "import georeport, requests" 2>/dev/null; then
+  scripts/open311-clients.sh
+elif [ "${WHISTLE_REQUIRE_FUZZ:-}" = 1 ]; then
+  echo "the Open311 clients are required here but not installed (pip install georeport==0.3.1)" >&2; exit 1
+else
+  echo "skipped: georeport is not installed (pip install georeport==0.3.1)"
+fi
+
 echo "== Tests"
 swift test --skip-build

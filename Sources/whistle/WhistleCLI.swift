@@ -20,7 +20,7 @@ struct WhistleCLI: AsyncParsableCommand {
             Every option can also come from the environment (WHISTLE_DB_URL, WHISTLE_HTTP_PORT, …) or from a
             JSON file given with --config ({"db": {"url": "…"}, "http": {"port": 8080}}); the command line wins.
             """,
-        subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Rules.self, Audit.self, Classifier.self, DemoCityReport.self])
+        subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Rules.self, Audit.self, Classifier.self, Open311.self, DemoCityReport.self])
 
     /// A refusal the domain explains (a rejected import, an unknown unit) is printed as its message in Chinese
     /// and English, not as a Swift value.
@@ -271,6 +271,42 @@ struct Token: AsyncParsableCommand {
             let revoked = try await database.withStore { [token] in try await TokenRepository(store: $0).revoke(token, now: Date()) }
             guard revoked else { throw ValidationError("未知或已吊销的令牌 unknown or already revoked token") }
             print("已吊销 revoked")
+        }
+    }
+}
+
+struct Open311: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open311", abstract: "Open311 GeoReport v2 client applications and their API keys.", subcommands: [Key.self])
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "API keys for filing requests through /open311/v2.", subcommands: [Issue.self, Revoke.self])
+
+        struct Issue: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Issue a key for a client application (printed once, stored hashed).")
+
+            @OptionGroup var database: DatabaseOptions
+            @Option(help: "The client application, e.g. 朝阳区随手拍.") var client: String
+
+            func run() async throws {
+                let client = client.trimmingCharacters(in: .whitespaces)
+                guard !client.isEmpty else { throw ValidationError("--client 不能为空 must not be empty") }
+                print(try await database.withStore { try await Open311KeyRepository(store: $0).issue(client: client, now: Date()) })
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a key.")
+
+            @OptionGroup var database: DatabaseOptions
+            @Argument(help: "The key.") var key: String
+
+            func run() async throws {
+                guard try await database.withStore({ [key] in try await Open311KeyRepository(store: $0).revoke(key, now: Date()) }) else {
+                    throw ValidationError("未知或已吊销的密钥 unknown or already revoked key")
+                }
+                print("已吊销 revoked")
+            }
         }
     }
 }

@@ -76,6 +76,9 @@ func buildRouter(
     router.add(middleware: PublicIntakeLimit(perMinute: settings.publicIntakePerMinute, trustForwardedFor: settings.trustForwardedFor))
     router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store)))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
+    Open311Routes(
+        demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch), keys: Open311KeyRepository(store: store), desk: desk,
+        configuration: rules, clock: clock).register(on: router)
     do {
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch),

@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -272,6 +272,21 @@ extension Migration {
             "UPDATE demands SET latitude = \(coordinate("latitude")), longitude = \(coordinate("longitude"))",
             "CREATE INDEX demands_by_category_place ON demands (category_code, latitude)",
             "CREATE INDEX demands_by_category_area ON demands (category_code, area_code)",
+        ]
+    }
+
+    /// 2026-11-21: Open311 GeoReport v2: API keys per client application, and demands by time for its queries.
+    static let open311 = Migration(id: 10, name: "0010_open311") { _ in
+        [
+            """
+            CREATE TABLE open311_keys (
+                key_hash TEXT PRIMARY KEY,
+                client TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX demands_by_updated_at ON demands (updated_at)",
         ]
     }
 }

@@ -1,0 +1,330 @@
+import Foundation
+import Hummingbird
+import WhistleCore
+import WhistleStore
+
+/// Open311 GeoReport v2 (SPEC §8), so existing 311 apps can file demands and follow them: discovery at
+/// `/open311/discovery.{xml,json}`, the endpoint at `/open311/v2/`. Services are the taxonomy's active
+/// categories that carry a service code; requests are demands, numbered by their 工单编号. Filing needs an
+/// API key (`whistle open311 key issue`); reading is public, and shows only demands received through public
+/// channels that are not confidential (保密), never a complainant.
+struct Open311Routes {
+    let demands: DemandRepository
+    let keys: Open311KeyRepository
+    let desk: DispatchDesk
+    let configuration: LoopConfiguration
+    let clock: @Sendable () -> Date
+
+    /// Most requests one query returns (GeoReport: the first 1,000) and its longest window (90 days).
+    static let maximumPageSize = 1_000
+    static let maximumWindow: TimeInterval = 90 * 86_400
+    static let publicChannels: Set<Channel> = [.web, .app, .wechat, .weibo, .open311]
+
+    func register(on router: Router<WhistleRequestContext>) {
+        router.get("open311/:file") { request, context in
+            try await respond(context) { format in
+                guard try Self.name(context) == "discovery" else { throw Open311Error.notFound("no such resource") }
+                return (Self.discovery(base: Self.base(of: request)), "discovery")
+            }
+        }
+        router.get("open311/v2/:file") { request, context in
+            try await respond(context) { format in
+                switch try Self.name(context) {
+                case "services": return (services(), "services")
+                case "requests": return (try await requests(Query(query: request), format: format), "service_requests")
+                default: throw Open311Error.notFound("no such resource")
+                }
+            }
+        }
+        router.post("open311/v2/:file") { request, context in
+            try await respond(context) { _ in
+                guard try Self.name(context) == "requests" else { throw Open311Error.notFound("no such resource") }
+                let form = try await Query(form: request, limit: 64 * 1024)
+                return (try await file(form.merging(Query(query: request))), "service_requests")
+            }
+        }
+        for path in ["open311/v2/services/:file", "open311/v2/service/:file"] {
+            router.get(RouterPath(path)) { _, context in
+                try await respond(context) { _ in (try definition(try Self.name(context)), "service_definition") }
+            }
+        }
+        router.get("open311/v2/requests/:file") { request, context in
+            try await respond(context) { format in
+                var query = Query(query: request)
+                query.values["service_request_id"] = [try Self.name(context)]
+                let found = try await requests(query, format: format)
+                guard case let .list(_, items) = found, !items.isEmpty else { throw Open311Error.notFound("service_request_id not found") }
+                return (found, "service_requests")
+            }
+        }
+        router.get("open311/v2/tokens/:file") { _, context in
+            // Every service is realtime: a request gets its id at once and no token is ever issued.
+            try await respond(context) { _ in throw Open311Error.notFound("token not found: requests get their id at once") }
+        }
+    }
+
+    // MARK: - Services
+
+    private func services() -> Open311Value {
+        let taxonomy = desk.advisor.taxonomy
+        return .list(item: "service", taxonomy.leaves.filter { $0.serviceCode != nil }.map { category in
+            let path = taxonomy.ancestors(of: category.code).reversed().map(\.name)
+            return .object([
+                ("service_code", .text(category.serviceCode)), ("service_name", .text(category.name)),
+                ("description", .text(path.joined(separator: " / "))), ("metadata", .bool(false)), ("type", .text("realtime")),
+                ("keywords", .text(path.joined(separator: ","))), ("group", .text(path.first)),
+            ])
+        })
+    }
+
+    private func definition(_ serviceCode: String) throws -> Open311Value {
+        guard let category = desk.advisor.taxonomy.category(serviceCode: serviceCode), category.active else {
+            throw Open311Error.notFound("service_code \(serviceCode) not found")
+        }
+        return .object([("service_code", .text(category.serviceCode)), ("attributes", .list(item: "attribute", []))])
+    }
+
+    // MARK: - Requests
+
+    private func requests(_ query: Query, format: Open311Format) async throws -> Open311Value {
+        let now = clock()
+        var publicQuery: DemandRepository.PublicQuery
+        if let ids = query.list("service_request_id") {
+            publicQuery = .init(numbers: ids, categories: nil, open: nil, received: Date.distantPast...now, updated: nil, offset: 0,
+                                limit: Self.maximumPageSize)
+        } else {
+            let end = try query.date("end_date") ?? now
+            let start = try query.date("start_date") ?? end.addingTimeInterval(-Self.maximumWindow)
+            guard start <= end else { throw Open311Error.invalid("start_date is after end_date") }
+            guard end.timeIntervalSince(start) <= Self.maximumWindow else { throw Open311Error.invalid("start_date to end_date spans more than 90 days") }
+            let statuses = Set(query.list("status") ?? [])
+            guard statuses.isSubset(of: ["open", "closed"]) else { throw Open311Error.invalid("status must be open or closed") }
+            let taxonomy = desk.advisor.taxonomy
+            let categories = try query.list("service_code").map { codes in
+                try codes.map { code in
+                    guard let category = taxonomy.category(serviceCode: code) else { throw Open311Error.invalid("service_code \(code) not found") }
+                    return category.code
+                }
+            }
+            let pageSize = try query.integer("page_size", in: 1...Self.maximumPageSize) ?? Self.maximumPageSize
+            let page = try query.integer("page", in: 1...1_000_000) ?? 1
+            let after = try query.date("updated_after"), before = try query.date("updated_before")
+            publicQuery = .init(
+                numbers: nil, categories: categories, open: statuses.count == 1 ? statuses.contains("open") : nil, received: start...end,
+                updated: after != nil || before != nil ? (after ?? .distantPast)...(before ?? .distantFuture) : nil,
+                offset: (page - 1) * pageSize, limit: pageSize)
+        }
+        let found = try await demands.publicDemands(publicQuery).filter { Self.publicChannels.contains($0.channel) && !$0.complainant.confidential }
+        let rules = configuration.rules(at: now)
+        var items: [Open311Value] = []
+        for demand in found {
+            let notes = query.flag("extensions") ? try await demands.events(of: demand.id) : nil
+            items.append(record(demand, rules: rules, notes: notes))
+        }
+        return .list(item: "request", items)
+    }
+
+    /// A demand as a GeoReport request: Whistle's states onto open/closed with the state in `status_notes`,
+    /// the primary unit onto `agency_responsible`, the resolution deadline onto `expected_datetime`.
+    private func record(_ demand: Demand, rules: LoopRules, notes: [AuditEntry]?) -> Open311Value {
+        let advisor = desk.advisor
+        let category = demand.categoryCode.flatMap { advisor.taxonomy.category($0) }
+        let primary = demand.primaryOrder
+        let expected = primary.flatMap { order in
+            try? order.resolution.dueAt(rules.calendar(forUnit: order.unitCode), asOf: clock())
+        }
+        var fields: [(String, Open311Value)] = [
+            ("service_request_id", .text(demand.number)), ("status", .text(demand.status.isTerminal ? "closed" : "open")),
+            ("status_notes", .text(demand.status.nameZh)), ("service_name", .text(category?.name)),
+            ("service_code", .text(category?.serviceCode ?? demand.categoryCode)), ("description", .text(String(demand.content.prefix(4000)))),
+            ("agency_responsible", .text(primary.map { advisor.units[$0.unitCode]?.name ?? $0.unitCode })), ("service_notice", .text(nil)),
+            ("requested_datetime", .text(Self.timestamp(demand.createdAt))), ("updated_datetime", .text(Self.timestamp(demand.updatedAt))),
+            ("expected_datetime", .text(expected.map(Self.timestamp))), ("address", .text(demand.location.address)),
+            ("address_id", .text(demand.location.gridCode)), ("zipcode", .text(nil)),
+            ("lat", demand.location.coordinate.map { .number($0.latitude) } ?? .text(nil)),
+            ("long", demand.location.coordinate.map { .number($0.longitude) } ?? .text(nil)),
+            ("media_url", .text(demand.attachments.first)),
+        ]
+        if let notes {
+            fields.append(("extended_attributes", .object([
+                ("channel", .text(demand.channel.rawValue)), ("grid", .text(demand.location.gridCode)),
+                ("area", .text(demand.location.areaCode)), ("parent_service_request_id", .text(demand.parentID)),
+            ])))
+            fields.append(("notes", .list(item: "note", notes.map { entry in
+                .object([("datetime", .text(Self.timestamp(entry.at))), ("type", .text(Self.noteType(entry.kind))),
+                         ("summary", .text(entry.kind)), ("description", .text(entry.kind))])
+            })))
+        }
+        return .object(fields)
+    }
+
+    private static func noteType(_ kind: String) -> String {
+        switch kind {
+        case "demand.received": "submitted"
+        case "order.dispatched", "demand.dispatched": "opened"
+        case "order.closed", "demand.closed", "demand.merged": "closed"
+        default: "activity"
+        }
+    }
+
+    /// POST requests: a demand on the Open311 channel, the category by service code, the place by
+    /// coordinates or address, the submitter as complainant.
+    private func file(_ form: Query) async throws -> Open311Value {
+        guard let key = form.value("api_key") else { throw Open311Error.forbidden("api_key is required") }
+        guard try await keys.client(for: key) != nil else { throw Open311Error.forbidden("invalid api_key") }
+        guard let code = form.value("service_code") else { throw Open311Error.invalid("service_code is required") }
+        guard let category = desk.advisor.taxonomy.category(serviceCode: code), category.active else {
+            throw Open311Error.notFound("service_code \(code) not found")
+        }
+        let coordinate: Coordinate?
+        switch (form.value("lat").map(Double.init), form.value("long").map(Double.init)) {
+        case (nil, nil): coordinate = nil
+        case let ((latitude?)?, (longitude?)?): coordinate = Coordinate(longitude: longitude, latitude: latitude)
+        default: throw Open311Error.invalid("lat and long must both be given as numbers")
+        }
+        let address = form.value("address_string") ?? ""
+        guard coordinate != nil || !address.isEmpty || form.value("address_id") != nil else {
+            throw Open311Error.invalid("a location is required: lat and long, address_string or address_id")
+        }
+        let description = form.value("description") ?? category.name
+        guard description.count <= 4_000 else { throw Open311Error.invalid("description is longer than 4000 characters") }
+        // Answers to the service's questions (attribute[CODE], attribute[CODE][]) are kept with the text.
+        let answers = form.values.keys.sorted().filter { $0.hasPrefix("attribute[") }.map { "\($0)=\(form.values[$0]!.joined(separator: ","))" }
+        let name = [form.value("last_name"), form.value("first_name")].compactMap { $0 }.joined()
+        var draft = DemandDraft(
+            type: .help, channel: .open311, categoryCode: category.code, title: category.name,
+            content: ([description] + (answers.isEmpty ? [] : ["", "附加信息 attributes:"] + answers)).joined(separator: "\n"),
+            location: DemandLocation(address: address, coordinate: coordinate, gridCode: form.value("address_id").flatMap { $0.count == 15 ? $0 : nil }),
+            complainant: Complainant(name: name.isEmpty ? nil : name, phone: form.value("phone")),
+            attachments: form.list("media_url") ?? [])
+        draft.location = desk.advisor.located(draft.location)
+        let now = clock()
+        let intake = try await demands.receive(draft, idempotencyKey: nil, by: nil, at: now, rules: configuration.rules(at: now))
+        return .list(item: "request", [.object([
+            ("service_request_id", .text(intake.demand.number)),
+            ("service_notice", .text("已受理，工单编号 \(intake.demand.number) / received as \(intake.demand.number)")), ("account_id", .text(nil)),
+        ])])
+    }
+
+    // MARK: - Plumbing
+
+    /// Runs a handler for the format the resource's suffix names, answering refusals with GeoReport's error
+    /// document in that format.
+    private func respond(_ context: WhistleRequestContext, _ body: (Open311Format) async throws -> (Open311Value, String)) async throws -> Response {
+        guard let file = context.parameters.get("file"), let (_, format) = Open311Format.split(file) else {
+            return Open311Value.errors(status: 404, description: "use a .xml or .json suffix").response(root: "errors", as: .json, status: .notFound)
+        }
+        do {
+            let (value, root) = try await body(format)
+            return value.response(root: root, as: format)
+        } catch {
+            let problem = Problem(error, path: "")
+            let status = error as? Open311Error
+            let code = status?.status ?? (problem.status == 404 ? 404 : problem.status == 403 || problem.status == 401 ? 403 : 400)
+            let description = status?.description ?? "\(problem.messageEn) (\(problem.code))"
+            return Open311Value.errors(status: code, description: description)
+                .response(root: "errors", as: format, status: HTTPResponse.Status(code: code))
+        }
+    }
+
+    private static func name(_ context: WhistleRequestContext) throws -> String {
+        guard let file = context.parameters.get("file"), let (name, _) = Open311Format.split(file) else { throw Open311Error.notFound("no such resource") }
+        return name
+    }
+
+    private static func base(of request: Request) -> String {
+        let host = request.head.authority ?? "127.0.0.1"
+        return "http://\(host)/open311/v2"
+    }
+
+    private static func discovery(base: String) -> Open311Value {
+        .object([
+            ("changeset", .text("2026-11-21T00:00:00+08:00")), ("contact", .text("12345 市民服务热线 / 12345 citizen hotline")),
+            ("key_service", .text("向本市 12345 中心申请 API 密钥（whistle open311 key issue）/ ask the city's 12345 centre for an API key")),
+            ("endpoints", .list(item: "endpoint", [.object([
+                ("specification", .text("http://wiki.open311.org/GeoReport_v2")), ("url", .text(base)),
+                ("changeset", .text("2026-11-21T00:00:00+08:00")), ("type", .text("production")),
+                ("formats", .list(item: "format", [.text("text/xml"), .text("application/json")])),
+            ])])),
+        ])
+    }
+
+    static func timestamp(_ date: Date) -> String { formatter.string(from: date) }
+
+    private nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)
+        return formatter
+    }()
+}
+
+/// A refusal in GeoReport's terms: 404 for a missing resource, 403 for a missing or invalid key, 400 else.
+struct Open311Error: Error {
+    var status: Int
+    var description: String
+
+    static func notFound(_ description: String) -> Open311Error { .init(status: 404, description: description) }
+    static func forbidden(_ description: String) -> Open311Error { .init(status: 403, description: description) }
+    static func invalid(_ description: String) -> Open311Error { .init(status: 400, description: description) }
+}
+
+/// Query-string or form parameters, with GeoReport's rules: an empty value is absent; `attribute[CODE][]`
+/// and repeated `media_url` keep every value.
+struct Query {
+    var values: [String: [String]] = [:]
+
+    /// The query string of a request.
+    init(query request: Request) {
+        for (key, value) in request.uri.queryParameters { add(String(key), String(value)) }
+    }
+
+    /// The form-encoded body of a POST.
+    init(form request: Request, limit: Int) async throws {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") || type.isEmpty else {
+            throw Open311Error.invalid("send application/x-www-form-urlencoded (media files: give media_url)")
+        }
+        let body = try await request.body.collect(upTo: limit)
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
+            add(decoded(parts[0]), parts.count > 1 ? decoded(parts[1]) : "")
+        }
+    }
+
+    private mutating func add(_ key: String, _ value: String) {
+        let value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !value.isEmpty else { return }
+        values[key.hasSuffix("[]") ? String(key.dropLast(2)) : key, default: []].append(value)
+    }
+
+    func merging(_ other: Query) -> Query {
+        var merged = self
+        merged.values.merge(other.values) { mine, _ in mine }
+        return merged
+    }
+
+    func value(_ key: String) -> String? { values[key]?.first }
+
+    /// A comma-separated (or repeated) list.
+    func list(_ key: String) -> [String]? {
+        values[key].map { $0.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
+    }
+
+    func flag(_ key: String) -> Bool { value(key)?.lowercased() == "true" }
+
+    func date(_ key: String) throws -> Date? {
+        guard let text = value(key) else { return nil }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = formatter.date(from: text) else { throw Open311Error.invalid("\(key) must be a W3C date-time with a time zone, e.g. 2026-11-21T09:00:00+08:00") }
+        return date
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = value(key) else { return nil }
+        guard let number = Int(text), range.contains(number) else { throw Open311Error.invalid("\(key) must be an integer in \(range)") }
+        return number
+    }
+}
