@@ -50,6 +50,18 @@ import WhistleStore
             #expect(one["agency_responsible"] as? String == "建外街道综合行政执法队" && one["expected_datetime"] is String)
             #expect(one["service_code"] as? String == "manhole" && one["address_id"] as? String == "110105001001001")
 
+            // A resident's comment from a FixMyStreet-style client lands on the trail once, however often it is sent.
+            for _ in 0..<2 {
+                let update = try await post("/open311/v2/servicerequestupdates.json", [
+                    ("api_key", keyBox.value), ("service_request_id", number), ("update_id", "fms-7"), ("status", "OPEN"), ("description", "还是没修"),
+                ])
+                #expect(update.status == .ok)
+            }
+            let trail = try await client.send(.get, "/api/v1/demands/\(try #require(id))/events", as: tokens["dispatcher"]).json as? [[String: Any]]
+            #expect(trail?.filter { $0["kind"] as? String == "demand.resident_update" }.count == 1)
+            let feed = try await client.send(.get, "/open311/v2/servicerequestupdates.json").json as? [[String: Any]]
+            #expect(feed?.compactMap { $0["status"] as? String } == ["open", "action_scheduled"])
+
             // Refusals are GeoReport error documents with the right status, in the asked format.
             let xml = try await post("/open311/v2/requests.xml", [("service_code", "manhole"), ("lat", "39.9"), ("long", "116.4")])
             #expect(xml.status == .forbidden && xml.text.contains("<errors><error><code>403</code>"))

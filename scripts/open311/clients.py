@@ -120,4 +120,22 @@ check(requests.get(V2 + "/requests.json", params={"start_date": "2026-01-01T00:0
       "a window over 90 days is refused")
 check(requests.get(V2 + "/services.html").status_code == 404, "unknown format is 404")
 
+# FixMyStreet's update feed: the progress of public requests, and residents' comments posted back.
+window = {"start_date": "2000-01-01T00:00:00+08:00", "end_date": "2099-01-01T00:00:00+08:00"}
+check(requests.get(V2 + "/servicerequestupdates.json", params=window).status_code == 400, "an update window over 90 days is refused")
+updates = requests.get(V2 + "/servicerequestupdates.json", params={"api_key": KEY}).json()
+for update in updates:
+    for field in ("update_id", "service_request_id", "status", "updated_datetime", "description", "media_url"):
+        check(isinstance(update.get(field), str), f"update.{field} is a string")
+check({u["service_request_id"] for u in updates if u["status"] == "open"} >= set(posted), "each posted request has an open update")
+xml(requests.get(V2 + "/servicerequestupdates.xml"), "service_request_updates")
+comment = [("api_key", KEY), ("service_request_id", posted[0]), ("update_id", "fms-1"), ("status", "OPEN"),
+           ("updated_datetime", "2026-11-21T10:00:00+08:00"), ("description", "还是不亮"), ("media_url", "https://photos.example.com/0/3.jpg")]
+for _ in range(2):  # the same update twice is recorded once
+    response = requests.post(V2 + "/servicerequestupdates.json", data=comment)
+    check(response.status_code == 200 and response.json()[0]["update_id"] == "fms-1", f"update posted: {response.text}")
+check(requests.post(V2 + "/servicerequestupdates.json", data=comment[1:]).status_code == 403, "an update needs the key")
+check(requests.post(V2 + "/servicerequestupdates.json", data=[("api_key", KEY), ("service_request_id", "nope"), ("update_id", "x"),
+                                                             ("description", "x")]).status_code == 404, "an update on an unknown request is 404")
+
 print(f"Open311 clients: {checks} checks passed")

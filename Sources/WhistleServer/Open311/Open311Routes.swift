@@ -32,15 +32,19 @@ struct Open311Routes {
                 switch try Self.name(context) {
                 case "services": return (services(), "services")
                 case "requests": return (try await requests(Query(query: request), format: format), "service_requests")
+                case "servicerequestupdates": return (try await updates(Query(query: request)), "service_request_updates")
                 default: throw Open311Error.notFound("no such resource")
                 }
             }
         }
         router.post("open311/v2/:file") { request, context in
             try await respond(context) { _ in
-                guard try Self.name(context) == "requests" else { throw Open311Error.notFound("no such resource") }
-                let form = try await Query(form: request, limit: 64 * 1024)
-                return (try await file(form.merging(Query(query: request))), "service_requests")
+                let form = try await Query(form: request, limit: 64 * 1024).merging(Query(query: request))
+                switch try Self.name(context) {
+                case "requests": return (try await file(form), "service_requests")
+                case "servicerequestupdates": return (try await update(form), "service_request_updates")
+                default: throw Open311Error.notFound("no such resource")
+                }
             }
         }
         for path in ["open311/v2/services/:file", "open311/v2/service/:file"] {
@@ -204,6 +208,79 @@ struct Open311Routes {
             ("service_request_id", .text(intake.demand.number)),
             ("service_notice", .text("已受理，工单编号 \(intake.demand.number) / received as \(intake.demand.number)")), ("account_id", .text(nil)),
         ])])
+    }
+
+    // MARK: - FixMyStreet's updates (servicerequestupdates)
+
+    /// The public progress of public demands in a window [the last 24 hours], as FixMyStreet's extended
+    /// statuses: what a resident would want to hear, not the centre's internal steps (urges, lights).
+    private func updates(_ query: Query) async throws -> Open311Value {
+        let end = try query.date("end_date") ?? clock()
+        let start = try query.date("start_date") ?? end.addingTimeInterval(-86_400)
+        guard start <= end, end.timeIntervalSince(start) <= Self.maximumWindow else {
+            throw Open311Error.invalid("start_date must precede end_date, at most 90 days apart")
+        }
+        let events = try await demands.events(in: start...end, limit: Self.maximumPageSize)
+        return .list(item: "request_update", events.compactMap { seq, entry, demand -> Open311Value? in
+            guard Self.publicChannels.contains(demand.channel), !demand.complainant.confidential,
+                  let status = Self.fixMyStreetStatus(entry.kind) else { return nil }
+            let description = LoopEventKind(rawValue: entry.kind).map(Self.residentText) ?? ""
+            return .object([
+                ("update_id", .text(String(seq))), ("service_request_id", .text(demand.number)), ("status", .text(status)),
+                ("updated_datetime", .text(Self.timestamp(entry.at))), ("description", .text(description)), ("media_url", .text("")),
+            ])
+        })
+    }
+
+    /// A resident's comment from a FixMyStreet-style client, recorded on the demand's trail.
+    private func update(_ form: Query) async throws -> Open311Value {
+        guard let key = form.value("api_key") else { throw Open311Error.forbidden("api_key is required") }
+        guard let client = try await keys.client(for: key) else { throw Open311Error.forbidden("invalid api_key") }
+        guard let number = form.value("service_request_id") else { throw Open311Error.invalid("service_request_id is required") }
+        guard let updateID = form.value("update_id") ?? form.value("update_id_ext") else { throw Open311Error.invalid("update_id is required") }
+        guard let description = form.value("description"), description.count <= 4_000 else {
+            throw Open311Error.invalid("description is required, at most 4000 characters")
+        }
+        guard let demand = try await demands.demand(number: number), Self.publicChannels.contains(demand.channel) else {
+            throw Open311Error.notFound("service_request_id \(number) not found")
+        }
+        _ = try await demands.recordResidentUpdate(
+            number: demand.number, updateID: updateID, client: client, description: description, media: form.list("media_url") ?? [], at: clock())
+        return .list(item: "request_update", [.object([("update_id", .text(updateID)), ("account_id", .text(nil))])])
+    }
+
+    /// FixMyStreet's status for a loop event, or nil for the centre's internal steps.
+    static func fixMyStreetStatus(_ kind: String) -> String? {
+        switch LoopEventKind(rawValue: kind) {
+        case .demandReceived: "open"
+        case .demandDispatched, .demandRedispatched, .orderReassigned: "action_scheduled"
+        case .orderSigned, .orderContacted, .orderProgressNoted, .orderUnparked: "in_progress"
+        case .orderResultReported: "fixed"
+        case .orderReturnApproved: "internal_referral"
+        case .orderParked: "no_further_action"
+        case .demandReopened: "reopen"
+        case .demandMerged: "duplicate"
+        case .demandClosed: "closed"
+        default: nil
+        }
+    }
+
+    private static func residentText(_ kind: LoopEventKind) -> String {
+        switch kind {
+        case .demandReceived: "已受理 received"
+        case .demandDispatched, .demandRedispatched, .orderReassigned: "已派单 dispatched"
+        case .orderSigned: "承办单位已签收 signed for"
+        case .orderContacted: "承办单位已联系您 contacted"
+        case .orderProgressNoted: "办理中 in progress"
+        case .orderUnparked: "恢复办理 resumed"
+        case .orderResultReported: "已办结，待回访 done, awaiting callback"
+        case .orderReturnApproved: "重新派单中 being re-dispatched"
+        case .orderParked: "暂缓办理 deferred"
+        case .demandReopened: "重新办理 reopened"
+        case .demandMerged: "已与同类诉求合并 merged with the same problem"
+        case .demandClosed: "已结案 closed"
+        default: ""
+        }
     }
 
     // MARK: - Plumbing

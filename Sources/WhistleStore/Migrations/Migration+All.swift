@@ -275,7 +275,8 @@ extension Migration {
         ]
     }
 
-    /// 2026-11-21: Open311 GeoReport v2: API keys per client application, and demands by time for its queries.
+    /// 2026-11-21: Open311 GeoReport v2: API keys per client application; demands and their events by time for
+    /// its queries and FixMyStreet's update feed.
     static let open311 = Migration(id: 10, name: "0010_open311") { _ in
         [
             """
@@ -287,6 +288,7 @@ extension Migration {
             )
             """,
             "CREATE INDEX demands_by_updated_at ON demands (updated_at)",
+            "CREATE INDEX audit_events_by_subject_time ON audit_events (subject_type, at)",
         ]
     }
 }

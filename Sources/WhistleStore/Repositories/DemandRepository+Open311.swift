@@ -55,3 +55,47 @@ extension DemandRepository {
         }
     }
 }
+
+extension DemandRepository {
+    /// The events of demands recorded in `window`, oldest first, at most `limit`, each with its demand (for
+    /// FixMyStreet's `servicerequestupdates`; the caller decides what the public may see).
+    public func events(in window: ClosedRange<Date>, limit: Int) async throws -> [(seq: Int64, entry: AuditEntry, demand: Demand)] {
+        try await store.read { db in
+            let rows = try await db.raw("""
+                SELECT seq, at, subject_type, subject_id, kind, actor, reason, payload FROM audit_events
+                WHERE subject_type = 'demand' AND at BETWEEN \(bind: window.lowerBound.millisecondsSince1970) AND \(bind: window.upperBound.millisecondsSince1970)
+                ORDER BY seq LIMIT \(bind: limit)
+                """).all().map { try AuditLog.Record(row: $0) }
+            var demands: [String: Demand] = [:]
+            var events: [(Int64, AuditEntry, Demand)] = []
+            for record in rows {
+                let entry = try record.entry()
+                if demands[entry.subjectID] == nil { demands[entry.subjectID] = try await Self.load(entry.subjectID, in: db) }
+                events.append((record.seq, entry, demands[entry.subjectID]!))
+            }
+            return events
+        }
+    }
+
+    /// Records what a resident added to a demand through an Open311 client (a comment, a photo, "still not
+    /// fixed"): an event in the demand's trail, not a step of the loop. A client's `updateID` is recorded
+    /// once; sending it again changes nothing. Returns false for a repeat.
+    public func recordResidentUpdate(
+        number: String, updateID: String, client: String, description: String, media: [String], at now: Date
+    ) async throws -> Bool {
+        try await store.write { [store] db in
+            guard let row = try await db.raw("SELECT id FROM demands WHERE number = \(bind: number)").first() else {
+                throw DemandStoreError.notFound(number)
+            }
+            let id = try row.decode(column: "id", as: String.self)
+            let earlier = try await AuditLog.entries(subjectType: "demand", subjectID: id, in: db)
+            guard !earlier.contains(where: { $0.kind == "demand.resident_update" && $0.details["updateID"] == updateID && $0.details["client"] == client }) else {
+                return false
+            }
+            try await AuditLog.append([AuditEntry(
+                subjectType: "demand", subjectID: id, kind: "demand.resident_update", at: now, reason: description,
+                details: ["updateID": updateID, "client": client], attachments: media)], engine: store.engine, in: db)
+            return true
+        }
+    }
+}
