@@ -61,6 +61,15 @@ for service in requests.get(V2 + "/services.json").json():
     shaped(service, SERVICE, "service")
 xml(requests.get(V2 + "/services.xml"), "services")
 xml(requests.get(V2 + "/service/street-light.xml"), "service_definition")  # the open311 1.1 alias
+light = requests.get(V2 + "/services/street-light.json").json()
+check({a["datatype"] for a in light["attributes"]} == {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"},
+      "street-light asks questions of all six datatypes")
+check([a["order"] for a in light["attributes"]] == sorted(a["order"] for a in light["attributes"]), "attributes in order")
+check(next(s for s in requests.get(V2 + "/services.json").json() if s["service_code"] == "street-light")["metadata"] is True,
+      "a service with questions says metadata=true")
+definition_xml = xml(requests.get(V2 + "/services/street-light.xml"), "service_definition")
+check(len(definition_xml.findall("attributes/attribute")) == len(light["attributes"]), "XML definition lists every attribute")
+check(definition_xml.find("attributes/attribute/values/value/key") is not None, "XML list values")
 
 # Posting as FixMyStreet does: form fields, jurisdiction_id empty, several media_url, attribute[...].
 posted = []
@@ -72,6 +81,7 @@ for n, (code, lat, lon) in enumerate([("street-light", 39.9087, 116.4510), ("roa
         ("email", "wang@example.com"), ("phone", "13800138000"),
         ("media_url", f"https://photos.example.com/{n}/1.jpg"), ("media_url", f"https://photos.example.com/{n}/2.jpg"),
         ("attribute[pole_number]", f"A{n}"), ("attribute[hazards][]", "traffic"), ("attribute[hazards][]", "dark"),
+        ("attribute[location_type]", "road"), ("attribute[noticed_at]", "2026-11-21T19:30:00+08:00"), ("attribute[lamps_out]", "2"),
     ]
     response = requests.post(V2 + "/requests.json", data=form)
     check(response.status_code == 200, f"POST requests.json answers 200, not {response.status_code}: {response.text}")
@@ -86,7 +96,11 @@ posted.append(ET.fromstring(response.content).find("request/service_request_id")
 for data, status in [([("service_code", "street-light"), ("lat", "39.9"), ("long", "116.4")], 403),
                      ([("api_key", "wrong"), ("service_code", "street-light"), ("lat", "39.9"), ("long", "116.4")], 403),
                      ([("api_key", KEY), ("service_code", "no-such-service"), ("lat", "39.9"), ("long", "116.4")], 404),
-                     ([("api_key", KEY), ("service_code", "street-light")], 400)]:
+                     ([("api_key", KEY), ("service_code", "street-light")], 400),
+                     ([("api_key", KEY), ("service_code", "street-light"), ("lat", "39.9"), ("long", "116.4")], 400),  # location_type is required
+                     ([("api_key", KEY), ("service_code", "street-light"), ("lat", "39.9"), ("long", "116.4"), ("attribute[location_type]", "moon")], 400),
+                     ([("api_key", KEY), ("service_code", "street-light"), ("lat", "39.9"), ("long", "116.4"), ("attribute[location_type]", "road"),
+                       ("attribute[lamps_out]", "many")], 400)]:
     response = requests.post(V2 + "/requests.json", data=data)
     check(response.status_code == status, f"refusal answers {status}, not {response.status_code}")
     check(isinstance(response.json()[0]["description"], str), "refusal is an error document")
@@ -105,7 +119,7 @@ check(client.get_service_requests(status="closed") == [], "no closed requests ye
 one = client.get_service_request(posted[0])
 check(one["service_request_id"] == posted[0] and one["status"] == "open", "one request by id")
 check(one["lat"] == 39.9087 and one["long"] == 116.451, "coordinates are numbers")
-check("A0" in one["description"] and one["media_url"] == "https://photos.example.com/0/1.jpg", "description and media kept")
+check("A0" in one["description"] and "城市道路" in one["description"] and "路灯在哪里" in one["description"] and one["media_url"] == "https://photos.example.com/0/1.jpg", "description and media kept")
 check("phone" not in json.dumps(one) and "13800138000" not in json.dumps(one) and "王" not in json.dumps(one), "no submitter in public reads")
 both = client.get_service_requests(service_request_id=f"{posted[0]},{posted[1]}")
 check({item["service_request_id"] for item in both} == {posted[0], posted[1]}, "several ids at once")

@@ -2354,6 +2354,10 @@ extension Components {
             public var legacyCode: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Category/active`.
             public var active: Swift.Bool
+            /// The questions asked when a demand of this category is filed (Open311 service definition).
+            ///
+            /// - Remark: Generated from `#/components/schemas/Category/attributes`.
+            public var attributes: [Components.Schemas.ServiceAttribute]?
             /// Creates a new `Category`.
             ///
             /// - Parameters:
@@ -2368,6 +2372,7 @@ extension Components {
             ///   - standardCode: GB/T 47678.5 code (5 digits).
             ///   - legacyCode: GB/T 30428.2 code (4 digits).
             ///   - active:
+            ///   - attributes: The questions asked when a demand of this category is filed (Open311 service definition).
             public init(
                 code: Swift.String,
                 name: Swift.String,
@@ -2379,7 +2384,8 @@ extension Components {
                 serviceCode: Swift.String? = nil,
                 standardCode: Swift.String? = nil,
                 legacyCode: Swift.String? = nil,
-                active: Swift.Bool
+                active: Swift.Bool,
+                attributes: [Components.Schemas.ServiceAttribute]? = nil
             ) {
                 self.code = code
                 self.name = name
@@ -2392,6 +2398,7 @@ extension Components {
                 self.standardCode = standardCode
                 self.legacyCode = legacyCode
                 self.active = active
+                self.attributes = attributes
             }
             public enum CodingKeys: String, CodingKey {
                 case code
@@ -2405,6 +2412,100 @@ extension Components {
                 case standardCode
                 case legacyCode
                 case active
+                case attributes
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ServiceAttribute`.
+        public struct ServiceAttribute: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/code`.
+            public var code: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/datatype`.
+            @frozen public enum DatatypePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case string = "string"
+                case number = "number"
+                case datetime = "datetime"
+                case text = "text"
+                case singlevaluelist = "singlevaluelist"
+                case multivaluelist = "multivaluelist"
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/datatype`.
+            public var datatype: Components.Schemas.ServiceAttribute.DatatypePayload
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/description`.
+            public var description: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/required`.
+            public var required: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/variable`.
+            public var variable: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/datatypeDescription`.
+            public var datatypeDescription: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/order`.
+            public var order: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/ValuesPayload`.
+            public struct ValuesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/ServiceAttribute/ValuesPayload/key`.
+                public var key: Swift.String
+                /// - Remark: Generated from `#/components/schemas/ServiceAttribute/ValuesPayload/name`.
+                public var name: Swift.String
+                /// Creates a new `ValuesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - key:
+                ///   - name:
+                public init(
+                    key: Swift.String,
+                    name: Swift.String
+                ) {
+                    self.key = key
+                    self.name = name
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case key
+                    case name
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/values`.
+            public typealias ValuesPayload = [Components.Schemas.ServiceAttribute.ValuesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ServiceAttribute/values`.
+            public var values: Components.Schemas.ServiceAttribute.ValuesPayload?
+            /// Creates a new `ServiceAttribute`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - datatype:
+            ///   - description:
+            ///   - required:
+            ///   - variable:
+            ///   - datatypeDescription:
+            ///   - order:
+            ///   - values:
+            public init(
+                code: Swift.String,
+                datatype: Components.Schemas.ServiceAttribute.DatatypePayload,
+                description: Swift.String,
+                required: Swift.Bool,
+                variable: Swift.Bool,
+                datatypeDescription: Swift.String? = nil,
+                order: Swift.Int,
+                values: Components.Schemas.ServiceAttribute.ValuesPayload? = nil
+            ) {
+                self.code = code
+                self.datatype = datatype
+                self.description = description
+                self.required = required
+                self.variable = variable
+                self.datatypeDescription = datatypeDescription
+                self.order = order
+                self.values = values
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case datatype
+                case description
+                case required
+                case variable
+                case datatypeDescription
+                case order
+                case values
             }
         }
         /// - Remark: Generated from `#/components/schemas/CategoryList`.
@@ -2482,6 +2583,7 @@ extension Components {
                 case rename = "rename"
                 case setDeadlineClass = "set_deadline_class"
                 case setServiceCode = "set_service_code"
+                case setAttributes = "set_attributes"
                 case retire = "retire"
             }
             /// - Remark: Generated from `#/components/schemas/CategoryAction/action`.
@@ -2498,6 +2600,10 @@ extension Components {
             ///
             /// - Remark: Generated from `#/components/schemas/CategoryAction/serviceCode`.
             public var serviceCode: Swift.String?
+            /// For set_attributes; the whole new list.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CategoryAction/attributes`.
+            public var attributes: [Components.Schemas.ServiceAttribute]?
             /// Creates a new `CategoryAction`.
             ///
             /// - Parameters:
@@ -2505,22 +2611,26 @@ extension Components {
             ///   - name: For rename.
             ///   - deadlineClass: For set_deadline_class; absent to inherit.
             ///   - serviceCode: For set_service_code; absent to clear.
+            ///   - attributes: For set_attributes; the whole new list.
             public init(
                 action: Components.Schemas.CategoryAction.ActionPayload,
                 name: Swift.String? = nil,
                 deadlineClass: Swift.String? = nil,
-                serviceCode: Swift.String? = nil
+                serviceCode: Swift.String? = nil,
+                attributes: [Components.Schemas.ServiceAttribute]? = nil
             ) {
                 self.action = action
                 self.name = name
                 self.deadlineClass = deadlineClass
                 self.serviceCode = serviceCode
+                self.attributes = attributes
             }
             public enum CodingKeys: String, CodingKey {
                 case action
                 case name
                 case deadlineClass
                 case serviceCode
+                case attributes
             }
         }
         /// - Remark: Generated from `#/components/schemas/DutyRuleDraft`.

@@ -5762,7 +5762,7 @@ public enum Operations {
             }
         }
     }
-    /// 修改分类 Rename, set the deadline class or service code, or retire a category (administrators)
+    /// 修改分类 Rename, set the deadline class, service code or questions, or retire a category (administrators)
     ///
     /// Categories are never deleted; a retired category stays for the demands filed under it.
     ///

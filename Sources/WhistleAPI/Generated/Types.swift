@@ -208,7 +208,7 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /categories`.
     /// - Remark: Generated from `#/paths//categories/post(addCategory)`.
     func addCategory(_ input: Operations.AddCategory.Input) async throws -> Operations.AddCategory.Output
-    /// 修改分类 Rename, set the deadline class or service code, or retire a category (administrators)
+    /// 修改分类 Rename, set the deadline class, service code or questions, or retire a category (administrators)
     ///
     /// Categories are never deleted; a retired category stays for the demands filed under it.
     ///
@@ -639,7 +639,7 @@ extension APIProtocol {
             body: body
         ))
     }
-    /// 修改分类 Rename, set the deadline class or service code, or retire a category (administrators)
+    /// 修改分类 Rename, set the deadline class, service code or questions, or retire a category (administrators)
     ///
     /// Categories are never deleted; a retired category stays for the demands filed under it.
     ///

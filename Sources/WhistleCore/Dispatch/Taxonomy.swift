@@ -20,6 +20,8 @@ public struct Category: Sendable, Hashable, Codable, Identifiable {
     public var legacyCode: String?
     /// False once retired (停用): kept for the demands filed under it, offered for no new ones.
     public var active: Bool
+    /// The questions asked when a demand of this category is filed (Open311 service definition), in order.
+    public var attributes: [ServiceAttribute] = []
 
     /// The deepest level of the 12345 taxonomy.
     public static let maxLevel = 3
@@ -35,6 +37,19 @@ public struct Category: Sendable, Hashable, Codable, Identifiable {
         self.standardCode = standardCode
         self.legacyCode = legacyCode
         self.active = active
+    }
+
+    /// Categories stored before they had questions read as having none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = try c.decode(String.self, forKey: .code)
+        name = try c.decode(String.self, forKey: .name)
+        deadlineClass = try c.decodeIfPresent(String.self, forKey: .deadlineClass)
+        serviceCode = try c.decodeIfPresent(String.self, forKey: .serviceCode)
+        standardCode = try c.decodeIfPresent(String.self, forKey: .standardCode)
+        legacyCode = try c.decodeIfPresent(String.self, forKey: .legacyCode)
+        active = try c.decode(Bool.self, forKey: .active)
+        attributes = try c.decodeIfPresent([ServiceAttribute].self, forKey: .attributes) ?? []
     }
 
     /// The code.
@@ -80,12 +95,15 @@ public enum CategoryChange: Sendable, Hashable, Codable {
     case setServiceCode(code: String, serviceCode: String?)
     /// Retires (停用) the category and everything under it.
     case retire(code: String)
+    /// Replaces the questions a leaf asks when a demand is filed.
+    case setAttributes(code: String, attributes: [ServiceAttribute])
 
     /// The category the change names.
     public var code: String {
         switch self {
         case let .add(category): category.code
-        case let .rename(code, _), let .setDeadlineClass(code, _), let .setServiceCode(code, _), let .retire(code): code
+        case let .rename(code, _), let .setDeadlineClass(code, _), let .setServiceCode(code, _), let .retire(code),
+             let .setAttributes(code, _): code
         }
     }
 }
@@ -159,6 +177,12 @@ public struct Taxonomy: Sendable, Equatable {
             if category.active, let code = category.legacyCode, !legacyCodes.insert(code).inserted {
                 errors.append(.duplicateLegacyCode(code))
             }
+            if !category.attributes.isEmpty, parents.contains(category.code) { errors.append(.invalidAttributes(code: category.code, reason: "只有末级分类可以设问题 / only leaves ask questions")) }
+            if let reason = category.attributes.lazy.compactMap(\.problem).first {
+                errors.append(.invalidAttributes(code: category.code, reason: reason))
+            } else if Set(category.attributes.map(\.code)).count != category.attributes.count || Set(category.attributes.map(\.order)).count != category.attributes.count {
+                errors.append(.invalidAttributes(code: category.code, reason: "属性代码与顺序不能重复 / attribute codes and orders must be unique"))
+            }
             problems += errors.map { (index, $0) }
         }
         return problems
@@ -225,6 +249,8 @@ public struct Taxonomy: Sendable, Equatable {
             try edit(code) { $0.deadlineClass = deadlineClass }
         case let .setServiceCode(code, serviceCode):
             try edit(code) { $0.serviceCode = serviceCode }
+        case let .setAttributes(code, attributes):
+            try edit(code) { $0.attributes = attributes.sorted { $0.order < $1.order } }
         case let .retire(code):
             try edit(code) { _ in }  // exists and is active
             for index in categories.indices where categories[index].isWithin(code) { categories[index].active = false }

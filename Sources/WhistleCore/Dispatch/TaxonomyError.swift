@@ -18,6 +18,7 @@ public enum TaxonomyError: DomainError, Equatable {
     case duplicateStandardCode(String)
     case duplicateLegacyCode(String)
     case invalidActive(String)
+    case invalidAttributes(code: String, reason: String)
     /// A row of the plain 3-level form leaves a level blank above a filled one.
     case missingLevel(Int)
     case categoryNotFound(String)
@@ -44,6 +45,7 @@ public enum TaxonomyError: DomainError, Equatable {
         case .duplicateStandardCode: "taxonomy.duplicate_standard_code"
         case .duplicateLegacyCode: "taxonomy.duplicate_legacy_code"
         case .invalidActive: "taxonomy.invalid_active"
+        case .invalidAttributes: "taxonomy.invalid_attributes"
         case .missingLevel: "taxonomy.missing_level"
         case .categoryNotFound: "taxonomy.not_found"
         case .categoryRetired: "taxonomy.retired"
@@ -78,6 +80,7 @@ public enum TaxonomyError: DomainError, Equatable {
         case let .duplicateStandardCode(value): "GB/T 47678.5 代码“\(value)”已对应其他启用的分类"
         case let .duplicateLegacyCode(value): "GB/T 30428.2 代码“\(value)”已对应其他启用的分类"
         case let .invalidActive(value): "启用状态“\(value)”无效：应为 true/false、1/0、是/否"
+        case let .invalidAttributes(code, reason): "分类“\(code)”的问题设置无效：\(reason)"
         case let .missingLevel(level): "第 \(level) 级分类为空，但其下级分类已填写"
         case let .categoryNotFound(code): "分类“\(code)”不存在"
         case let .categoryRetired(code): "分类“\(code)”已停用，不能修改"
@@ -104,6 +107,7 @@ public enum TaxonomyError: DomainError, Equatable {
         case let .duplicateStandardCode(value): "GB/T 47678.5 code \"\(value)\" already maps to another active category"
         case let .duplicateLegacyCode(value): "GB/T 30428.2 code \"\(value)\" already maps to another active category"
         case let .invalidActive(value): "active flag \"\(value)\" is invalid: expected true/false, 1/0 or 是/否"
+        case let .invalidAttributes(code, reason): "the questions of category \"\(code)\" are invalid: \(reason)"
         case let .missingLevel(level): "level \(level) is blank while a lower level is filled"
         case let .categoryNotFound(code): "category \"\(code)\" does not exist"
         case let .categoryRetired(code): "category \"\(code)\" is retired and cannot be changed"

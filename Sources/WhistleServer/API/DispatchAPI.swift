@@ -57,6 +57,8 @@ extension WhistleAPIHandler {
         case .rename: change = .rename(code: code, name: try RequestError.required(body.name, "name", by: body.action.rawValue))
         case .setDeadlineClass: change = .setDeadlineClass(code: code, deadlineClass: body.deadlineClass)
         case .setServiceCode: change = .setServiceCode(code: code, serviceCode: body.serviceCode)
+        case .setAttributes:
+            change = .setAttributes(code: code, attributes: try RequestError.required(body.attributes, "attributes", by: body.action.rawValue).map(ServiceAttribute.init))
         case .retire: change = .retire(code: code)
         }
         let (saved, taxonomy) = try await changeTaxonomy(change)
@@ -143,7 +145,26 @@ extension Components.Schemas.Category {
             code: category.code, name: category.name, parentCode: category.parentCode, level: category.level,
             path: taxonomy.ancestors(of: category.code).reversed().map(\.name), deadlineClass: category.deadlineClass,
             effectiveDeadlineClass: taxonomy.deadlineClass(of: category.code), serviceCode: category.serviceCode,
-            standardCode: category.standardCode, legacyCode: category.legacyCode, active: category.active)
+            standardCode: category.standardCode, legacyCode: category.legacyCode, active: category.active,
+            attributes: category.attributes.map(Components.Schemas.ServiceAttribute.init))
+    }
+}
+
+extension Components.Schemas.ServiceAttribute {
+    init(_ attribute: ServiceAttribute) {
+        self.init(
+            code: attribute.code, datatype: .init(rawValue: attribute.datatype.rawValue)!, description: attribute.description,
+            required: attribute.required, variable: attribute.variable, datatypeDescription: attribute.datatypeDescription,
+            order: attribute.order, values: attribute.values.map { .init(key: $0.key, name: $0.name) })
+    }
+}
+
+extension ServiceAttribute {
+    init(_ body: Components.Schemas.ServiceAttribute) {
+        self.init(
+            code: body.code, datatype: Datatype(rawValue: body.datatype.rawValue)!, description: body.description, required: body.required,
+            variable: body.variable, datatypeDescription: body.datatypeDescription, order: body.order,
+            values: (body.values ?? []).map { Choice(key: $0.key, name: $0.name) })
     }
 }
 

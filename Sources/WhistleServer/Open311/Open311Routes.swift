@@ -75,7 +75,7 @@ struct Open311Routes {
             let path = taxonomy.ancestors(of: category.code).reversed().map(\.name)
             return .object([
                 ("service_code", .text(category.serviceCode)), ("service_name", .text(category.name)),
-                ("description", .text(path.joined(separator: " / "))), ("metadata", .bool(false)), ("type", .text("realtime")),
+                ("description", .text(path.joined(separator: " / "))), ("metadata", .bool(!category.attributes.isEmpty)), ("type", .text("realtime")),
                 ("keywords", .text(path.joined(separator: ","))), ("group", .text(path.first)),
             ])
         })
@@ -85,7 +85,14 @@ struct Open311Routes {
         guard let category = desk.advisor.taxonomy.category(serviceCode: serviceCode), category.active else {
             throw Open311Error.notFound("service_code \(serviceCode) not found")
         }
-        return .object([("service_code", .text(category.serviceCode)), ("attributes", .list(item: "attribute", []))])
+        return .object([("service_code", .text(category.serviceCode)), ("attributes", .list(item: "attribute", category.attributes.map { attribute in
+            .object([
+                ("variable", .bool(attribute.variable)), ("code", .text(attribute.code)), ("datatype", .text(attribute.datatype.rawValue)),
+                ("required", .bool(attribute.required)), ("datatype_description", .text(attribute.datatypeDescription)),
+                ("order", .number(Double(attribute.order))), ("description", .text(attribute.description)),
+                ("values", .list(item: "value", attribute.values.map { .object([("key", .text($0.key)), ("name", .text($0.name))]) })),
+            ])
+        }))])
     }
 
     // MARK: - Requests
@@ -192,8 +199,17 @@ struct Open311Routes {
         }
         let description = form.value("description") ?? category.name
         guard description.count <= 4_000 else { throw Open311Error.invalid("description is longer than 4000 characters") }
-        // Answers to the service's questions (attribute[CODE], attribute[CODE][]) are kept with the text.
-        let answers = form.values.keys.sorted().filter { $0.hasPrefix("attribute[") }.map { "\($0)=\(form.values[$0]!.joined(separator: ","))" }
+        // Answers to the service's questions (attribute[CODE], attribute[CODE][]) are checked against their
+        // definitions and kept with the text, labelled with the question.
+        for attribute in category.attributes {
+            if let problem = attribute.check(form.values["attribute[\(attribute.code)]"] ?? []) { throw Open311Error.invalid(problem) }
+        }
+        let answers = form.values.keys.sorted().filter { $0.hasPrefix("attribute[") }.map { key in
+            let code = String(key.dropFirst("attribute[".count).dropLast())
+            let attribute = category.attributes.first { $0.code == code }
+            let shown = form.values[key]!.map { answer in attribute?.values.first { $0.key == answer }?.name ?? answer }
+            return "\(attribute?.description ?? code)：\(shown.joined(separator: "、"))"
+        }
         let name = [form.value("last_name"), form.value("first_name")].compactMap { $0 }.joined()
         var draft = DemandDraft(
             type: .help, channel: .open311, categoryCode: category.code, title: category.name,

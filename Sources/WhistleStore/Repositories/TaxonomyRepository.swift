@@ -84,6 +84,7 @@ extension CategoryChange {
         case .setDeadlineClass: "deadline_class_set"
         case .setServiceCode: "service_code_set"
         case .retire: "retired"
+        case .setAttributes: "attributes_set"
         }
     }
 }
