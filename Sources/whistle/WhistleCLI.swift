@@ -210,7 +210,27 @@ struct Import: AsyncParsableCommand {
 }
 
 struct User: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "People and the roles they hold at units.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(abstract: "People and the roles they hold at units.", subcommands: [Add.self, Password.self])
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a person's password for the web console (read from standard input, at least 10 characters).",
+            discussion: "echo 'correct horse battery' | whistle user password --id a1001")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The person's identifier.") var id: String
+
+        func run() async throws {
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                throw ValidationError("请从标准输入提供密码 give the password on standard input")
+            }
+            let (_, settings) = try await database.settings()
+            try await database.withStore { [id] store in
+                try await SessionRepository(store: store, rounds: settings.passwordRounds).setPassword(password, for: id, now: Date())
+            }
+            print("已设置密码 password set for \(id)")
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

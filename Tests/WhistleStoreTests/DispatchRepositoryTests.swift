@@ -92,3 +92,20 @@ import WhistleTestSupport
         }
     }
 }
+
+/// PBKDF2-HMAC-SHA256 against RFC 7914 §11's test vectors, and hashes that verify only their password.
+@Suite struct PasswordHashTests {
+    @Test func knownVectors() {
+        #expect(PasswordHash.derive("passwd", salt: Array("salt".utf8), rounds: 1).map { String(format: "%02x", $0) }.joined()
+            == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")
+        #expect(PasswordHash.derive("Password", salt: Array("NaCl".utf8), rounds: 80_000).map { String(format: "%02x", $0) }.joined()
+            == "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56")
+    }
+
+    @Test func hashesVerifyOnlyTheirPassword() {
+        let hash = PasswordHash.make("正确的密码 correct", rounds: 1_000)
+        #expect(hash.hasPrefix("pbkdf2-sha256$1000$") && PasswordHash.verify("正确的密码 correct", against: hash))
+        #expect(!PasswordHash.verify("正确的密码 correct!", against: hash) && !PasswordHash.verify("x", against: "garbage"))
+        #expect(PasswordHash.make("same", rounds: 1_000) != PasswordHash.make("same", rounds: 1_000))  // salted
+    }
+}

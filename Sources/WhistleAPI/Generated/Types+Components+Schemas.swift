@@ -3069,6 +3069,94 @@ extension Components {
                 case unitModel
             }
         }
+        /// - Remark: Generated from `#/components/schemas/LoginRequest`.
+        public struct LoginRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/LoginRequest/personId`.
+            public var personId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/LoginRequest/password`.
+            public var password: Swift.String
+            /// The role to act in
+            ///
+            /// - Remark: Generated from `#/components/schemas/LoginRequest/role`.
+            public var role: Swift.String?
+            /// The unit of that role.
+            ///
+            /// - Remark: Generated from `#/components/schemas/LoginRequest/unitCode`.
+            public var unitCode: Swift.String?
+            /// Creates a new `LoginRequest`.
+            ///
+            /// - Parameters:
+            ///   - personId:
+            ///   - password:
+            ///   - role: The role to act in
+            ///   - unitCode: The unit of that role.
+            public init(
+                personId: Swift.String,
+                password: Swift.String,
+                role: Swift.String? = nil,
+                unitCode: Swift.String? = nil
+            ) {
+                self.personId = personId
+                self.password = password
+                self.role = role
+                self.unitCode = unitCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case personId
+                case password
+                case role
+                case unitCode
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/SessionInfo`.
+        public struct SessionInfo: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/SessionInfo/personId`.
+            public var personId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SessionInfo/role`.
+            public var role: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SessionInfo/roleName`.
+            public var roleName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/SessionInfo/unitCode`.
+            public var unitCode: Swift.String
+            /// Echo in X-CSRF-Token on every state-changing request (absent for bearer tokens).
+            ///
+            /// - Remark: Generated from `#/components/schemas/SessionInfo/csrfToken`.
+            public var csrfToken: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/SessionInfo/expiresAt`.
+            public var expiresAt: Foundation.Date?
+            /// Creates a new `SessionInfo`.
+            ///
+            /// - Parameters:
+            ///   - personId:
+            ///   - role:
+            ///   - roleName:
+            ///   - unitCode:
+            ///   - csrfToken: Echo in X-CSRF-Token on every state-changing request (absent for bearer tokens).
+            ///   - expiresAt:
+            public init(
+                personId: Swift.String,
+                role: Swift.String,
+                roleName: Swift.String,
+                unitCode: Swift.String,
+                csrfToken: Swift.String? = nil,
+                expiresAt: Foundation.Date? = nil
+            ) {
+                self.personId = personId
+                self.role = role
+                self.roleName = roleName
+                self.unitCode = unitCode
+                self.csrfToken = csrfToken
+                self.expiresAt = expiresAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case personId
+                case role
+                case roleName
+                case unitCode
+                case csrfToken
+                case expiresAt
+            }
+        }
         /// RFC 9457 problem document.
         ///
         /// - Remark: Generated from `#/components/schemas/Problem`.

@@ -234,6 +234,27 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /duty-rules/{id}/end`.
     /// - Remark: Generated from `#/paths//duty-rules/{id}/end/post(endDutyRule)`.
     func endDutyRule(_ input: Operations.EndDutyRule.Input) async throws -> Operations.EndDutyRule.Output
+    /// 登录 Sign in with a password
+    ///
+    /// Opens a console session in one of the person's roles (the only one, when they hold one). The session is
+    /// the `whistle_session` cookie (HttpOnly, SameSite=Strict); every state-changing request made with it
+    /// must carry the returned `csrfToken` in the `X-CSRF-Token` header. Five wrong passwords in a row lock the
+    /// account for 15 minutes. Integrations use bearer tokens instead.
+    ///
+    ///
+    /// - Remark: HTTP `POST /auth/login`.
+    /// - Remark: Generated from `#/paths//auth/login/post(login)`.
+    func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output
+    /// 当前会话 Who is signed in
+    ///
+    /// - Remark: HTTP `GET /auth/session`.
+    /// - Remark: Generated from `#/paths//auth/session/get(currentSession)`.
+    func currentSession(_ input: Operations.CurrentSession.Input) async throws -> Operations.CurrentSession.Output
+    /// 退出 Sign out
+    ///
+    /// - Remark: HTTP `POST /auth/logout`.
+    /// - Remark: Generated from `#/paths//auth/logout/post(logout)`.
+    func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -700,6 +721,39 @@ extension APIProtocol {
             headers: headers,
             body: body
         ))
+    }
+    /// 登录 Sign in with a password
+    ///
+    /// Opens a console session in one of the person's roles (the only one, when they hold one). The session is
+    /// the `whistle_session` cookie (HttpOnly, SameSite=Strict); every state-changing request made with it
+    /// must carry the returned `csrfToken` in the `X-CSRF-Token` header. Five wrong passwords in a row lock the
+    /// account for 15 minutes. Integrations use bearer tokens instead.
+    ///
+    ///
+    /// - Remark: HTTP `POST /auth/login`.
+    /// - Remark: Generated from `#/paths//auth/login/post(login)`.
+    public func login(
+        headers: Operations.Login.Input.Headers = .init(),
+        body: Operations.Login.Input.Body
+    ) async throws -> Operations.Login.Output {
+        try await login(Operations.Login.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 当前会话 Who is signed in
+    ///
+    /// - Remark: HTTP `GET /auth/session`.
+    /// - Remark: Generated from `#/paths//auth/session/get(currentSession)`.
+    public func currentSession(headers: Operations.CurrentSession.Input.Headers = .init()) async throws -> Operations.CurrentSession.Output {
+        try await currentSession(Operations.CurrentSession.Input(headers: headers))
+    }
+    /// 退出 Sign out
+    ///
+    /// - Remark: HTTP `POST /auth/logout`.
+    /// - Remark: Generated from `#/paths//auth/logout/post(logout)`.
+    public func logout(headers: Operations.Logout.Input.Headers = .init()) async throws -> Operations.Logout.Output {
+        try await logout(Operations.Logout.Input(headers: headers))
     }
 }
 

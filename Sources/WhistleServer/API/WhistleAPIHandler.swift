@@ -14,6 +14,8 @@ struct WhistleAPIHandler: APIProtocol {
     let taxonomy: TaxonomyRepository
     let duties: DutyRuleRepository
     let desk: DispatchDesk
+    let sessions: SessionRepository
+    let auth: AuthSettings
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.
     let clock: @Sendable () -> Date

@@ -72,9 +72,10 @@ func buildRouter(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: ETagMiddleware())
+    router.add(middleware: PlainHeadersMiddleware())
     router.add(middleware: PublicIntakeLimit(perMinute: settings.publicIntakePerMinute, trustForwardedFor: settings.trustForwardedFor))
-    router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store)))
+    let sessions = SessionRepository(store: store, rounds: settings.passwordRounds)
+    router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store), sessions: sessions, clock: clock))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     Open311Routes(
         demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch), keys: Open311KeyRepository(store: store), desk: desk,
@@ -83,7 +84,8 @@ func buildRouter(
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch),
             whistles: WhistleRepository(store: store), feed: feed, party: PartyWorkRepository(store: store),
-            taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store), desk: desk, configuration: rules, clock: clock)
+            taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store), desk: desk, sessions: sessions,
+            auth: AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),
                 // Compact: pretty printing costs CPU and bytes on every answer (read it with jq).

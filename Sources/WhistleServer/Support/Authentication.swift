@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import WhistleCore
 import WhistleStore
@@ -8,6 +9,8 @@ import WhistleStore
 /// documents).
 enum RequestActor {
     @TaskLocal static var current: Actor?
+    /// The console session the request came with (cookie value and session), when it came with one.
+    @TaskLocal static var session: (cookie: String, session: SessionRepository.Session)?
 
     /// The actor, or a 401 refusal.
     static func required() throws -> Actor {
@@ -16,21 +19,50 @@ enum RequestActor {
     }
 }
 
-/// Reads `Authorization: Bearer <token>`; an unknown or revoked token is refused outright rather than
-/// treated as anonymous, so a broken integration notices.
+/// Who is asking: `Authorization: Bearer <token>` for integrations, the `whistle_session` cookie for the web
+/// console. An unknown or revoked token is refused outright rather than treated as anonymous, so a broken
+/// integration notices; an expired session is anonymous (the console signs in again). A request that changes
+/// something on a session's authority must echo the session's CSRF token in `X-CSRF-Token`: a cookie is sent
+/// by the browser whatever page asks, the header only by Whistle's own pages.
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: TokenRepository
+    let sessions: SessionRepository
+    let clock: @Sendable () -> Date
+
+    static var cookieName: String { "whistle_session" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer "),
+                  let actor = try await tokens.assignment(for: String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
+            else { throw AccessError.tokenInvalid }
+            return try await RequestActor.$current.withValue(actor) { try await next(request, context) }
+        }
+        guard let cookie = Self.cookie(in: request), let session = try await sessions.session(for: cookie, now: clock()) else {
             return try await next(request, context)
         }
-        guard header.lowercased().hasPrefix("bearer "),
-              let actor = try await tokens.assignment(for: String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
-        else { throw AccessError.tokenInvalid }
-        return try await RequestActor.$current.withValue(actor) {
-            try await next(request, context)
+        if ![.get, .head, .options].contains(request.method), request.headers[.csrfToken] != session.csrfToken {
+            throw SessionError.csrfMismatch
         }
+        return try await RequestActor.$current.withValue(session.actor) {
+            try await RequestActor.$session.withValue((cookie, session)) { try await next(request, context) }
+        }
+    }
+
+    /// The session cookie's value, if the request carries one.
+    static func cookie(in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == cookieName { return String(parts[1]) }
+            }
+        }
+        return nil
     }
 }
 
+
+extension HTTPField.Name {
+    /// The console's echo of its session's CSRF token.
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
+}

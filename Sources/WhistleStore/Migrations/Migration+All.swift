@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -289,6 +289,29 @@ extension Migration {
             """,
             "CREATE INDEX demands_by_updated_at ON demands (updated_at)",
             "CREATE INDEX audit_events_by_subject_time ON audit_events (subject_type, at)",
+        ]
+    }
+
+    /// 2026-11-21: password login for the web console: hashed passwords with a lockout after failures, and
+    /// sessions (stored so that every server behind the same database knows them) with their CSRF secret.
+    static let sessions = Migration(id: 11, name: "0011_sessions") { _ in
+        [
+            "ALTER TABLE people ADD COLUMN password_hash TEXT",
+            "ALTER TABLE people ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE people ADD COLUMN locked_until BIGINT",
+            """
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL REFERENCES people (id),
+                role TEXT NOT NULL,
+                unit_code TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                ended_at BIGINT
+            )
+            """,
+            "CREATE INDEX sessions_by_person ON sessions (person_id)",
         ]
     }
 }
