@@ -3157,6 +3157,160 @@ extension Components {
                 case expiresAt
             }
         }
+        /// - Remark: Generated from `#/components/schemas/RoleName`.
+        @frozen public enum RoleName: String, Codable, Hashable, Sendable, CaseIterable {
+            case hotlineAgent = "hotline_agent"
+            case dispatcher = "dispatcher"
+            case gridWorker = "grid_worker"
+            case communityStaff = "community_staff"
+            case streetCoordinator = "street_coordinator"
+            case departmentHandler = "department_handler"
+            case unitLeader = "unit_leader"
+            case callbackAgent = "callback_agent"
+            case supervisor = "supervisor"
+            case administrator = "administrator"
+        }
+        /// - Remark: Generated from `#/components/schemas/PersonWithRoles`.
+        public struct PersonWithRoles: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PersonWithRoles/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PersonWithRoles/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PersonWithRoles/phone`.
+            public var phone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PersonWithRoles/RolesPayload`.
+            public struct RolesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/PersonWithRoles/RolesPayload/role`.
+                public var role: Components.Schemas.RoleName
+                /// - Remark: Generated from `#/components/schemas/PersonWithRoles/RolesPayload/roleName`.
+                public var roleName: Swift.String
+                /// - Remark: Generated from `#/components/schemas/PersonWithRoles/RolesPayload/unitCode`.
+                public var unitCode: Swift.String
+                /// Creates a new `RolesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - role:
+                ///   - roleName:
+                ///   - unitCode:
+                public init(
+                    role: Components.Schemas.RoleName,
+                    roleName: Swift.String,
+                    unitCode: Swift.String
+                ) {
+                    self.role = role
+                    self.roleName = roleName
+                    self.unitCode = unitCode
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case role
+                    case roleName
+                    case unitCode
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/PersonWithRoles/roles`.
+            public typealias RolesPayload = [Components.Schemas.PersonWithRoles.RolesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/PersonWithRoles/roles`.
+            public var roles: Components.Schemas.PersonWithRoles.RolesPayload
+            /// Creates a new `PersonWithRoles`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - name:
+            ///   - phone:
+            ///   - roles:
+            public init(
+                id: Swift.String,
+                name: Swift.String,
+                phone: Swift.String? = nil,
+                roles: Components.Schemas.PersonWithRoles.RolesPayload
+            ) {
+                self.id = id
+                self.name = name
+                self.phone = phone
+                self.roles = roles
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case name
+                case phone
+                case roles
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/PersonDraft`.
+        public struct PersonDraft: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/PersonDraft/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PersonDraft/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/PersonDraft/phone`.
+            public var phone: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/PersonDraft/role`.
+            public var role: Components.Schemas.RoleName
+            /// - Remark: Generated from `#/components/schemas/PersonDraft/unitCode`.
+            public var unitCode: Swift.String
+            /// Creates a new `PersonDraft`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - name:
+            ///   - phone:
+            ///   - role:
+            ///   - unitCode:
+            public init(
+                id: Swift.String,
+                name: Swift.String,
+                phone: Swift.String? = nil,
+                role: Components.Schemas.RoleName,
+                unitCode: Swift.String
+            ) {
+                self.id = id
+                self.name = name
+                self.phone = phone
+                self.role = role
+                self.unitCode = unitCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case name
+                case phone
+                case role
+                case unitCode
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RoleChange`.
+        public struct RoleChange: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RoleChange/action`.
+            @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case grant = "grant"
+                case end = "end"
+            }
+            /// - Remark: Generated from `#/components/schemas/RoleChange/action`.
+            public var action: Components.Schemas.RoleChange.ActionPayload
+            /// - Remark: Generated from `#/components/schemas/RoleChange/role`.
+            public var role: Components.Schemas.RoleName
+            /// - Remark: Generated from `#/components/schemas/RoleChange/unitCode`.
+            public var unitCode: Swift.String
+            /// Creates a new `RoleChange`.
+            ///
+            /// - Parameters:
+            ///   - action:
+            ///   - role:
+            ///   - unitCode:
+            public init(
+                action: Components.Schemas.RoleChange.ActionPayload,
+                role: Components.Schemas.RoleName,
+                unitCode: Swift.String
+            ) {
+                self.action = action
+                self.role = role
+                self.unitCode = unitCode
+            }
+            public enum CodingKeys: String, CodingKey {
+                case action
+                case role
+                case unitCode
+            }
+        }
         /// RFC 9457 problem document.
         ///
         /// - Remark: Generated from `#/components/schemas/Problem`.

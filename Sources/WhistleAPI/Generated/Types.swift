@@ -255,6 +255,25 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /auth/logout`.
     /// - Remark: Generated from `#/paths//auth/logout/post(logout)`.
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output
+    /// 单位人员 The people holding roles at a unit
+    ///
+    /// For administrators of the city or of the unit's district, and the unit's leader.
+    ///
+    /// - Remark: HTTP `GET /users`.
+    /// - Remark: Generated from `#/paths//users/get(listUsers)`.
+    func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output
+    /// 新增人员 Add a person (if new) with a role at a unit (administrators)
+    ///
+    /// - Remark: HTTP `POST /users`.
+    /// - Remark: Generated from `#/paths//users/post(addUser)`.
+    func addUser(_ input: Operations.AddUser.Input) async throws -> Operations.AddUser.Output
+    /// 授予或终止角色 Grant or end a role (administrators)
+    ///
+    /// An ended role stays on record; the person's tokens and sessions in it stop working at once.
+    ///
+    /// - Remark: HTTP `POST /users/{id}/roles`.
+    /// - Remark: Generated from `#/paths//users/{id}/roles/post(changeUserRole)`.
+    func changeUserRole(_ input: Operations.ChangeUserRole.Input) async throws -> Operations.ChangeUserRole.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -754,6 +773,51 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//auth/logout/post(logout)`.
     public func logout(headers: Operations.Logout.Input.Headers = .init()) async throws -> Operations.Logout.Output {
         try await logout(Operations.Logout.Input(headers: headers))
+    }
+    /// 单位人员 The people holding roles at a unit
+    ///
+    /// For administrators of the city or of the unit's district, and the unit's leader.
+    ///
+    /// - Remark: HTTP `GET /users`.
+    /// - Remark: Generated from `#/paths//users/get(listUsers)`.
+    public func listUsers(
+        query: Operations.ListUsers.Input.Query,
+        headers: Operations.ListUsers.Input.Headers = .init()
+    ) async throws -> Operations.ListUsers.Output {
+        try await listUsers(Operations.ListUsers.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 新增人员 Add a person (if new) with a role at a unit (administrators)
+    ///
+    /// - Remark: HTTP `POST /users`.
+    /// - Remark: Generated from `#/paths//users/post(addUser)`.
+    public func addUser(
+        headers: Operations.AddUser.Input.Headers = .init(),
+        body: Operations.AddUser.Input.Body
+    ) async throws -> Operations.AddUser.Output {
+        try await addUser(Operations.AddUser.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 授予或终止角色 Grant or end a role (administrators)
+    ///
+    /// An ended role stays on record; the person's tokens and sessions in it stop working at once.
+    ///
+    /// - Remark: HTTP `POST /users/{id}/roles`.
+    /// - Remark: Generated from `#/paths//users/{id}/roles/post(changeUserRole)`.
+    public func changeUserRole(
+        path: Operations.ChangeUserRole.Input.Path,
+        headers: Operations.ChangeUserRole.Input.Headers = .init(),
+        body: Operations.ChangeUserRole.Input.Body
+    ) async throws -> Operations.ChangeUserRole.Output {
+        try await changeUserRole(Operations.ChangeUserRole.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
     }
 }
 

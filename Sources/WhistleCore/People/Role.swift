@@ -88,18 +88,21 @@ public enum PeopleError: DomainError, Equatable {
     case roleNotAllowedAtUnit(role: Role, unit: String, kind: UnitKind)
     case personNotFound(String)
     case emptyName
+    case mayNotManage(unit: String)
 
     public var code: String {
         switch self {
         case .roleNotAllowedAtUnit: "person.role_not_allowed_at_unit"
         case .personNotFound: "person.not_found"
         case .emptyName: "person.empty_name"
+        case .mayNotManage: "person.may_not_manage"
         }
     }
 
     public var kind: DomainErrorKind {
         switch self {
         case .personNotFound: .notFound
+        case .mayNotManage: .forbidden
         default: .invalid
         }
     }
@@ -109,14 +112,30 @@ public enum PeopleError: DomainError, Equatable {
         case let .roleNotAllowedAtUnit(role, unit, kind): "\(role.nameZh)角色不能设在\(kind.nameZh)“\(unit)”"
         case let .personNotFound(id): "人员“\(id)”不存在"
         case .emptyName: "姓名不能为空"
+        case let .mayNotManage(unit): "无权管理单位“\(unit)”的人员：需要全市的管理员，或该单位所在区的管理员"
         }
     }
 
     public var messageEn: String {
         switch self {
         case let .roleNotAllowedAtUnit(role, unit, kind): "role \(role.rawValue) cannot be held at \(kind.rawValue) \"\(unit)\""
+        case let .mayNotManage(unit): "may not manage the people of unit \"\(unit)\": an administrator of the city or of its district is needed"
         case let .personNotFound(id): "person \"\(id)\" does not exist"
         case .emptyName: "the name is empty"
         }
+    }
+}
+
+/// Who keeps the accounts (SPEC §1): the city's administrators for every unit, a district's administrators
+/// for the units of their district (its divisions and its organisations); a unit's leader sees its people.
+public enum PeopleAccess {
+    /// `cityCode`: the root of the organisation tree.
+    public static func mayManage(_ unitCode: String, _ actor: Actor, cityCode: String?) -> Bool {
+        guard actor.role == .administrator else { return false }
+        return actor.unitCode == cityCode || (actor.unitCode.count == 6 && UnitCode.area(of: unitCode).hasPrefix(actor.unitCode))
+    }
+
+    public static func maySee(_ unitCode: String, _ actor: Actor, cityCode: String?) -> Bool {
+        mayManage(unitCode, actor, cityCode: cityCode) || (actor.role == .unitLeader && actor.unitCode == unitCode)
     }
 }

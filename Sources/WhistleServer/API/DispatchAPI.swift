@@ -117,8 +117,8 @@ extension WhistleAPIHandler {
         return .ok(.init(body: .json(.init(rule))))
     }
 
-    /// The root of the organisation tree, whose administrators keep the taxonomy.
-    private var cityCode: String? { desk.advisor.units.values.first { $0.parentCode == nil }?.code }
+    /// The root of the organisation tree, whose administrators keep the taxonomy and every account.
+    var cityCode: String? { desk.advisor.units.values.first { $0.parentCode == nil }?.code }
 
     private func changeTaxonomy(_ change: CategoryChange) async throws -> (WhistleCore.Category, Taxonomy) {
         let actor = try RequestActor.required()

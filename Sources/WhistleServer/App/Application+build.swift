@@ -84,7 +84,7 @@ func buildRouter(
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch),
             whistles: WhistleRepository(store: store), feed: feed, party: PartyWorkRepository(store: store),
-            taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store), desk: desk, sessions: sessions,
+            taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store), desk: desk, sessions: sessions, peopleRepository: PeopleRepository(store: store),
             auth: AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),
