@@ -141,7 +141,8 @@ import WhistleStore
             // Refusals: a department does not dispatch; bad drafts say which field.
             let department = try await client.send(.post, "/api/v1/suggestions", as: tokens["cgw"], json: #"{"content":"路灯不亮"}"#)
             #expect(department.status == .forbidden && department.object["code"] as? String == "dispatch.may_not_suggest")
-            for bad in [#"{"content":"   "}"#, #"{"content":"路灯","longitude":116.4}"#, #"{"content":"路灯","longitude":200,"latitude":39.9}"#] {
+            for bad in [#"{"content":"   "}"#, #"{"content":"路灯","longitude":116.4}"#, #"{"content":"路灯","longitude":200,"latitude":39.9}"#,
+                        #"{"content":"路灯","categoryCode":"XX.YY"}"#] {
                 #expect(try await client.send(.post, "/api/v1/suggestions", as: agent, json: bad).status == .badRequest)
             }
             #expect(try await client.send(.post, "/api/v1/suggestions", json: #"{"content":"路灯不亮"}"#).status == .unauthorized)

@@ -20,6 +20,9 @@ extension WhistleAPIHandler {
         let coordinate = try Self.coordinate(longitude: body.longitude, latitude: body.latitude)
         let now = clock()
         let advisor = desk.advisor
+        if let code = body.categoryCode, advisor.taxonomy.category(code)?.active != true {
+            throw RequestError.invalidParameter(name: "categoryCode", reason: "没有这个在用的分类 / no such active category: \(code)")
+        }
         let advice = advisor.advise(
             title: body.title, content: content, address: body.address ?? "", coordinate: coordinate, categoryCode: body.categoryCode, at: now)
         var duplicates: [DuplicateCandidate] = []
