@@ -17,6 +17,10 @@ if [ ! -d "$WORK/src" ]; then
 fi
 swift build -q --package-path "$WORK/src" --scratch-path "$WORK/build" --product swift-openapi-generator
 GENERATOR="$WORK/build/debug/swift-openapi-generator"
+# The readable reference page the server serves at /api/reference, rendered from the same document.
+swift build -q --package-path scripts/api-reference --scratch-path "$WORK/reference"
+REFERENCE_TOOL="$WORK/reference/debug/api-reference"
+REFERENCE=Sources/WhistleServer/Resources/api-reference.html
 
 if [ "${1:-}" = "--check" ]; then
   tmp=$(mktemp -d)
@@ -26,9 +30,17 @@ if [ "${1:-}" = "--check" ]; then
     echo "Sources/WhistleAPI/Generated has drifted from $SPEC: run scripts/generate-openapi.sh and commit." >&2
     exit 1
   fi
+  "$REFERENCE_TOOL" "$SPEC" "$tmp.html"
+  if ! cmp -s "$REFERENCE" "$tmp.html"; then
+    rm -f "$tmp.html"
+    echo "$REFERENCE has drifted from $SPEC: run scripts/generate-openapi.sh and commit." >&2
+    exit 1
+  fi
+  rm -f "$tmp.html"
   echo "OpenAPI generated code matches $SPEC."
 else
   rm -rf "$OUT"
   mkdir -p "$OUT"
   "$GENERATOR" generate --config "$CONFIG" --output-directory "$OUT" "$SPEC"
+  "$REFERENCE_TOOL" "$SPEC" "$REFERENCE"
 fi

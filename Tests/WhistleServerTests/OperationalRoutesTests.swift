@@ -24,6 +24,14 @@ import WhistleStore
             let document = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(document.status == .ok)
             #expect(document.text.hasPrefix("openapi: 3.1.0"))
+            // The reference page lists every operation of the document, and every schema.
+            let page = try await client.execute(uri: "/api/reference", method: .get)
+            #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
+            let operations = document.text.split(separator: "\n").filter { $0.contains("operationId:") }
+                .map { $0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces) }
+            #expect(operations.count > 30)
+            for operation in operations { #expect(page.text.contains("id=\"op-\(operation)\""), "\(operation) is on the reference page") }
+            #expect(page.text.contains("id=\"schema-DemandDraft\"") && page.text.contains("/api/v1/suggestions"))
         }
     }
 

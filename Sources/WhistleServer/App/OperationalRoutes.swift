@@ -3,7 +3,7 @@ import Hummingbird
 import Prometheus
 import WhistleStore
 
-/// Health, readiness, metrics and the API document.
+/// Health, readiness, metrics, the API document and its reference page.
 struct OperationalRoutes {
     let store: any Store
     let registry: PrometheusCollectorRegistry
@@ -30,13 +30,16 @@ struct OperationalRoutes {
                      body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
 
-        router.get("openapi.yaml") { _, _ in
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
-                  let data = try? Data(contentsOf: url)
-            else { throw HTTPError(.notFound) }
-            return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        router.get("openapi.yaml") { _, _ in try Self.resource("openapi", "yaml", type: "application/yaml; charset=utf-8") }
+        // The same document for people (rendered by scripts/generate-openapi.sh).
+        router.get("api/reference") { _, _ in try Self.resource("api-reference", "html", type: "text/html; charset=utf-8") }
+    }
+
+    private static func resource(_ name: String, _ ext: String, type: String) throws -> Response {
+        guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources"), let data = try? Data(contentsOf: url) else {
+            throw HTTPError(.notFound)
         }
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     private static func json(_ object: [String: String], status: HTTPResponse.Status = .ok) -> Response {
