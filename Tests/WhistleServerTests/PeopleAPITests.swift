@@ -46,3 +46,21 @@ import WhistleCore
         }
     }
 }
+
+/// The configuration in force, readable by everyone signed in.
+@Suite struct ConfigurationAPITests {
+    @Test func calendarsAndRuleVersions() async throws {
+        try await TestApp.withClient { client, tokens in
+            let calendars = try await client.send(.get, "/api/v1/calendars", as: tokens["cgw"]).object["items"] as? [[String: Any]]
+            #expect(calendars?.compactMap { $0["year"] as? Int } == [2025, 2026])
+            let spring = (calendars?.last?["holidays"] as? [[String: Any]])?.first { ($0["nameZh"] as? String) == "春节" }
+            #expect(spring?["firstDay"] as? String == "2026-02-15")
+            let policies = try await client.send(.get, "/api/v1/policies", as: tokens["cgw"]).object
+            let loop = try #require((policies["loop"] as? [[String: Any]])?.first)
+            #expect(loop["effectiveFrom"] as? String == "2021-09-24" && loop["yellowThreshold"] as? Double == 0.75)
+            #expect((loop["duplicates"] as? [String: Any])?["distanceMeters"] as? Double == 500)
+            #expect((policies["whistle"] as? [Any])?.count == 1)
+            #expect(try await client.send(.get, "/api/v1/calendars").status == .unauthorized)
+        }
+    }
+}

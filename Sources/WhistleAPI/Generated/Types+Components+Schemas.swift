@@ -3311,6 +3311,82 @@ extension Components {
                 case unitCode
             }
         }
+        /// - Remark: Generated from `#/components/schemas/HolidaySchedule`.
+        public struct HolidaySchedule: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/HolidaySchedule/year`.
+            public var year: Swift.Int
+            /// The State Council notice it comes from.
+            ///
+            /// - Remark: Generated from `#/components/schemas/HolidaySchedule/source`.
+            public var source: Swift.String
+            /// - Remark: Generated from `#/components/schemas/HolidaySchedule/HolidaysPayload`.
+            public struct HolidaysPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/HolidaySchedule/HolidaysPayload/nameZh`.
+                public var nameZh: Swift.String
+                /// - Remark: Generated from `#/components/schemas/HolidaySchedule/HolidaysPayload/nameEn`.
+                public var nameEn: Swift.String
+                /// - Remark: Generated from `#/components/schemas/HolidaySchedule/HolidaysPayload/firstDay`.
+                public var firstDay: Swift.String
+                /// - Remark: Generated from `#/components/schemas/HolidaySchedule/HolidaysPayload/lastDay`.
+                public var lastDay: Swift.String
+                /// Creates a new `HolidaysPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - nameZh:
+                ///   - nameEn:
+                ///   - firstDay:
+                ///   - lastDay:
+                public init(
+                    nameZh: Swift.String,
+                    nameEn: Swift.String,
+                    firstDay: Swift.String,
+                    lastDay: Swift.String
+                ) {
+                    self.nameZh = nameZh
+                    self.nameEn = nameEn
+                    self.firstDay = firstDay
+                    self.lastDay = lastDay
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case nameZh
+                    case nameEn
+                    case firstDay
+                    case lastDay
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/HolidaySchedule/holidays`.
+            public typealias HolidaysPayload = [Components.Schemas.HolidaySchedule.HolidaysPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/HolidaySchedule/holidays`.
+            public var holidays: Components.Schemas.HolidaySchedule.HolidaysPayload
+            /// 调休上班日
+            ///
+            /// - Remark: Generated from `#/components/schemas/HolidaySchedule/makeUpWorkdays`.
+            public var makeUpWorkdays: [Swift.String]
+            /// Creates a new `HolidaySchedule`.
+            ///
+            /// - Parameters:
+            ///   - year:
+            ///   - source: The State Council notice it comes from.
+            ///   - holidays:
+            ///   - makeUpWorkdays: 调休上班日
+            public init(
+                year: Swift.Int,
+                source: Swift.String,
+                holidays: Components.Schemas.HolidaySchedule.HolidaysPayload,
+                makeUpWorkdays: [Swift.String]
+            ) {
+                self.year = year
+                self.source = source
+                self.holidays = holidays
+                self.makeUpWorkdays = makeUpWorkdays
+            }
+            public enum CodingKeys: String, CodingKey {
+                case year
+                case source
+                case holidays
+                case makeUpWorkdays
+            }
+        }
         /// RFC 9457 problem document.
         ///
         /// - Remark: Generated from `#/components/schemas/Problem`.

@@ -274,6 +274,20 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /users/{id}/roles`.
     /// - Remark: Generated from `#/paths//users/{id}/roles/post(changeUserRole)`.
     func changeUserRole(_ input: Operations.ChangeUserRole.Input) async throws -> Operations.ChangeUserRole.Output
+    /// 节假日安排 The holiday schedules working-day deadlines use
+    ///
+    /// Bundled years, overridden year by year by those imported with `whistle calendar import`.
+    ///
+    /// - Remark: HTTP `GET /calendars`.
+    /// - Remark: Generated from `#/paths//calendars/get(listCalendars)`.
+    func listCalendars(_ input: Operations.ListCalendars.Input) async throws -> Operations.ListCalendars.Output
+    /// 规则版本 Versions of the loop's and the whistle's rules, by effective day
+    ///
+    /// Set with `whistle rules set [--whistle]`; each applies from 00:00 Beijing time of its day.
+    ///
+    /// - Remark: HTTP `GET /policies`.
+    /// - Remark: Generated from `#/paths//policies/get(listPolicies)`.
+    func listPolicies(_ input: Operations.ListPolicies.Input) async throws -> Operations.ListPolicies.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -818,6 +832,24 @@ extension APIProtocol {
             headers: headers,
             body: body
         ))
+    }
+    /// 节假日安排 The holiday schedules working-day deadlines use
+    ///
+    /// Bundled years, overridden year by year by those imported with `whistle calendar import`.
+    ///
+    /// - Remark: HTTP `GET /calendars`.
+    /// - Remark: Generated from `#/paths//calendars/get(listCalendars)`.
+    public func listCalendars(headers: Operations.ListCalendars.Input.Headers = .init()) async throws -> Operations.ListCalendars.Output {
+        try await listCalendars(Operations.ListCalendars.Input(headers: headers))
+    }
+    /// 规则版本 Versions of the loop's and the whistle's rules, by effective day
+    ///
+    /// Set with `whistle rules set [--whistle]`; each applies from 00:00 Beijing time of its day.
+    ///
+    /// - Remark: HTTP `GET /policies`.
+    /// - Remark: Generated from `#/paths//policies/get(listPolicies)`.
+    public func listPolicies(headers: Operations.ListPolicies.Input.Headers = .init()) async throws -> Operations.ListPolicies.Output {
+        try await listPolicies(Operations.ListPolicies.Input(headers: headers))
     }
 }
 

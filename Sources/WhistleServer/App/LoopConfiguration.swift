@@ -13,6 +13,7 @@ final class LoopConfiguration: Sendable {
         var calendar: @Sendable (String) -> WorkingCalendar
         var policies: [LoopPolicy]
         var whistlePolicies: [WhistlePolicy]
+        var schedules: [HolidaySchedule]
     }
 
     private let bundled: [HolidaySchedule]
@@ -20,7 +21,8 @@ final class LoopConfiguration: Sendable {
 
     init(bundled: [HolidaySchedule]) throws {
         self.bundled = bundled
-        state = Mutex(State(calendar: try Self.calendars(schedules: bundled, unitCalendars: [:]), policies: [.beijing], whistlePolicies: [.default]))
+        state = Mutex(State(calendar: try Self.calendars(schedules: bundled, unitCalendars: [:]), policies: [.beijing], whistlePolicies: [.default],
+                            schedules: bundled))
     }
 
     /// The rules in force at `instant`.
@@ -33,15 +35,21 @@ final class LoopConfiguration: Sendable {
         state.withLock { WhistlePolicy.inForce(at: instant, among: $0.whistlePolicies) ?? .default }
     }
 
+    /// The holiday schedules in use, oldest year first, and the rule versions: what `GET /calendars` and
+    /// `GET /policies` show.
+    var schedules: [HolidaySchedule] { state.withLock { $0.schedules } }
+    var policies: (loop: [LoopPolicy], whistle: [WhistlePolicy]) { state.withLock { ($0.policies, $0.whistlePolicies) } }
+
     /// Applies what the database holds: imported schedules, the units' calendar codes, the rule versions.
     func load(
         imported: [HolidaySchedule], unitCalendars: [String: String], policies: [LoopPolicy], whistlePolicies: [WhistlePolicy]
     ) throws {
         let years = Set(imported.map(\.year))
-        let calendar = try Self.calendars(schedules: bundled.filter { !years.contains($0.year) } + imported, unitCalendars: unitCalendars)
+        let schedules = (bundled.filter { !years.contains($0.year) } + imported).sorted { $0.year < $1.year }
+        let calendar = try Self.calendars(schedules: schedules, unitCalendars: unitCalendars)
         state.withLock {
             $0 = State(calendar: calendar, policies: policies.isEmpty ? [.beijing] : policies,
-                       whistlePolicies: whistlePolicies.isEmpty ? [.default] : whistlePolicies)
+                       whistlePolicies: whistlePolicies.isEmpty ? [.default] : whistlePolicies, schedules: schedules)
         }
     }
 
