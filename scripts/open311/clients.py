@@ -92,6 +92,21 @@ response = requests.post(V2 + "/requests.xml", data=[("api_key", KEY), ("service
 check(xml(response, "service_requests").find("request/service_request_id").text, "POST requests.xml answers an id")
 posted.append(ET.fromstring(response.content).find("request/service_request_id").text)
 
+# A photo sent as multipart (the `media` part, as `three` and uReport send it) is kept and served back.
+photo = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")  # a tiny JPEG: SOI, JFIF header, EOI
+response = requests.post(V2 + "/requests.json", data={"api_key": KEY, "service_code": "road-damage", "lat": "39.99", "long": "116.47",
+                                                      "description": "路面塌陷，附照片"}, files={"media": ("pothole.jpg", photo, "image/jpeg")})
+check(response.status_code == 200, f"multipart POST answers 200: {response.text}")
+with_photo = response.json()[0]["service_request_id"]
+media_url = requests.get(V2 + f"/requests/{with_photo}.json").json()[0]["media_url"]
+check(media_url.startswith("http://") and "/open311/v2/media/" in media_url, f"media_url points to the photo: {media_url}")
+served = requests.get(media_url)
+check(served.status_code == 200 and served.content == photo and served.headers["Content-Type"] == "image/jpeg", "the photo is served back")
+refused = requests.post(V2 + "/requests.json", data={"api_key": KEY, "service_code": "road-damage", "lat": "39.99", "long": "116.47"},
+                        files={"media": ("virus.exe", b"MZ....", "application/octet-stream")})
+check(refused.status_code == 400, "only photos are taken")
+check(requests.get(V2 + "/media/" + "0" * 64).status_code == 404, "unknown media is 404")
+
 # Refusals in GeoReport's terms, as error documents in the asked format.
 for data, status in [([("service_code", "street-light"), ("lat", "39.9"), ("long", "116.4")], 403),
                      ([("api_key", "wrong"), ("service_code", "street-light"), ("lat", "39.9"), ("long", "116.4")], 403),

@@ -78,7 +78,7 @@ func buildRouter(
     router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store), sessions: sessions, clock: clock))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     Open311Routes(
-        demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch), keys: Open311KeyRepository(store: store), desk: desk,
+        demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch), keys: Open311KeyRepository(store: store), files: FileRepository(store: store), desk: desk,
         configuration: rules, clock: clock).register(on: router)
     do {
         try WhistleAPIHandler(

@@ -11,6 +11,7 @@ import WhistleStore
 struct Open311Routes {
     let demands: DemandRepository
     let keys: Open311KeyRepository
+    let files: FileRepository
     let desk: DispatchDesk
     let configuration: LoopConfiguration
     let clock: @Sendable () -> Date
@@ -31,7 +32,7 @@ struct Open311Routes {
             try await respond(context) { format in
                 switch try Self.name(context) {
                 case "services": return (services(), "services")
-                case "requests": return (try await requests(Query(query: request), format: format), "service_requests")
+                case "requests": return (try await requests(Query(query: request), base: Self.base(of: request)), "service_requests")
                 case "servicerequestupdates": return (try await updates(Query(query: request)), "service_request_updates")
                 default: throw Open311Error.notFound("no such resource")
                 }
@@ -39,7 +40,7 @@ struct Open311Routes {
         }
         router.post("open311/v2/:file") { request, context in
             try await respond(context) { _ in
-                let form = try await Query(form: request, limit: 64 * 1024).merging(Query(query: request))
+                let form = try await Query(form: request, limit: FileRepository.maximumSize + 64 * 1024).merging(Query(query: request))
                 switch try Self.name(context) {
                 case "requests": return (try await file(form), "service_requests")
                 case "servicerequestupdates": return (try await update(form), "service_request_updates")
@@ -56,10 +57,18 @@ struct Open311Routes {
             try await respond(context) { format in
                 var query = Query(query: request)
                 query.values["service_request_id"] = [try Self.name(context)]
-                let found = try await requests(query, format: format)
+                let found = try await requests(query, base: Self.base(of: request))
                 guard case let .list(_, items) = found, !items.isEmpty else { throw Open311Error.notFound("service_request_id not found") }
                 return (found, "service_requests")
             }
+        }
+        // Photos sent with public requests (multipart `media`), as GeoReport's media_url points to them.
+        router.get("open311/v2/media/:sha") { _, context in
+            guard let sha = context.parameters.get("sha"), sha.count == 64, let file = try await files.file(sha), let demandID = file.demandID,
+                  let demand = try? await demands.demand(id: demandID), Self.publicChannels.contains(demand.channel), !demand.complainant.confidential
+            else { throw HTTPError(.notFound) }
+            return Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "public, max-age=86400, immutable"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
         }
         router.get("open311/v2/tokens/:file") { _, context in
             // Every service is realtime: a request gets its id at once and no token is ever issued.
@@ -97,7 +106,7 @@ struct Open311Routes {
 
     // MARK: - Requests
 
-    private func requests(_ query: Query, format: Open311Format) async throws -> Open311Value {
+    private func requests(_ query: Query, base: String) async throws -> Open311Value {
         let now = clock()
         var publicQuery: DemandRepository.PublicQuery
         if let ids = query.list("service_request_id") {
@@ -130,14 +139,14 @@ struct Open311Routes {
         var items: [Open311Value] = []
         for demand in found {
             let notes = query.flag("extensions") ? try await demands.events(of: demand.id) : nil
-            items.append(record(demand, rules: rules, notes: notes))
+            items.append(record(demand, rules: rules, notes: notes, base: base))
         }
         return .list(item: "request", items)
     }
 
     /// A demand as a GeoReport request: Whistle's states onto open/closed with the state in `status_notes`,
     /// the primary unit onto `agency_responsible`, the resolution deadline onto `expected_datetime`.
-    private func record(_ demand: Demand, rules: LoopRules, notes: [AuditEntry]?) -> Open311Value {
+    private func record(_ demand: Demand, rules: LoopRules, notes: [AuditEntry]?, base: String) -> Open311Value {
         let advisor = desk.advisor
         let category = demand.categoryCode.flatMap { advisor.taxonomy.category($0) }
         let primary = demand.primaryOrder
@@ -154,7 +163,7 @@ struct Open311Routes {
             ("address_id", .text(demand.location.gridCode)), ("zipcode", .text(nil)),
             ("lat", demand.location.coordinate.map { .number($0.latitude) } ?? .text(nil)),
             ("long", demand.location.coordinate.map { .number($0.longitude) } ?? .text(nil)),
-            ("media_url", .text(demand.attachments.first)),
+            ("media_url", .text(demand.attachments.first.map { $0.hasPrefix("file:") ? "\(base)/media/\($0.dropFirst(5))" : $0 })),
         ]
         if let notes {
             fields.append(("extended_attributes", .object([
@@ -216,14 +225,28 @@ struct Open311Routes {
             content: ([description] + (answers.isEmpty ? [] : ["", "附加信息 attributes:"] + answers)).joined(separator: "\n"),
             location: DemandLocation(address: address, coordinate: coordinate, gridCode: form.value("address_id").flatMap { $0.count == 15 ? $0 : nil }),
             complainant: Complainant(name: name.isEmpty ? nil : name, phone: form.value("phone")),
-            attachments: form.list("media_url") ?? [])
+            attachments: try await stored(form.uploads) + (form.list("media_url") ?? []))
         draft.location = desk.advisor.located(draft.location)
         let now = clock()
         let intake = try await demands.receive(draft, idempotencyKey: nil, by: nil, at: now, rules: configuration.rules(at: now))
+        try await files.attach(intake.demand.attachments, to: intake.demand.id)
         return .list(item: "request", [.object([
             ("service_request_id", .text(intake.demand.number)),
             ("service_notice", .text("已受理，工单编号 \(intake.demand.number) / received as \(intake.demand.number)")), ("account_id", .text(nil)),
         ])])
+    }
+
+    /// Keeps the photos of a multipart request; only images are taken.
+    private func stored(_ uploads: [Query.Upload]) async throws -> [String] {
+        var references: [String] = []
+        for upload in uploads {
+            guard FileRepository.acceptedTypes.contains(upload.contentType) else {
+                throw Open311Error.invalid("media must be a photo (\(FileRepository.acceptedTypes.sorted().joined(separator: ", "))), not \(upload.contentType)")
+            }
+            guard upload.bytes.count <= FileRepository.maximumSize else { throw Open311Error.invalid("media is larger than 10 MB") }
+            references.append(try await files.keep(upload.bytes, contentType: upload.contentType, now: clock()))
+        }
+        return references
     }
 
     // MARK: - FixMyStreet's updates (servicerequestupdates)
@@ -371,17 +394,70 @@ struct Query {
         for (key, value) in request.uri.queryParameters { add(String(key), String(value)) }
     }
 
-    /// The form-encoded body of a POST.
+    /// A file part of a multipart body.
+    struct Upload {
+        var contentType: String
+        var bytes: [UInt8]
+    }
+
+    /// Files sent as multipart parts (`media`).
+    var uploads: [Upload] = []
+
+    /// The body of a POST: form-encoded, or multipart/form-data with text fields and `media` files.
     init(form request: Request, limit: Int) async throws {
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("application/x-www-form-urlencoded") || type.isEmpty else {
-            throw Open311Error.invalid("send application/x-www-form-urlencoded (media files: give media_url)")
+        let type = request.headers[.contentType] ?? ""
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch {
+            throw Open311Error.invalid("the request is larger than \(limit / 1024 / 1024) MB")
         }
-        let body = try await request.body.collect(upTo: limit)
+        if type.lowercased().hasPrefix("multipart/form-data") {
+            guard let boundary = type.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
+                .first(where: { $0.lowercased().hasPrefix("boundary=") }).map({ String($0.dropFirst(9)).trimmingCharacters(in: ["\""]) })
+            else { throw Open311Error.invalid("multipart/form-data without a boundary") }
+            try readMultipart(Array(body.readableBytesView), boundary: boundary)
+            return
+        }
+        guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") || type.isEmpty else {
+            throw Open311Error.invalid("send application/x-www-form-urlencoded or multipart/form-data")
+        }
         for pair in String(buffer: body).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decoded(_ text: Substring) -> String { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
             add(decoded(parts[0]), parts.count > 1 ? decoded(parts[1]) : "")
+        }
+    }
+
+    /// RFC 7578: parts between `--boundary` lines, each with headers, a blank line and its content.
+    private mutating func readMultipart(_ body: [UInt8], boundary: String) throws {
+        let delimiter = Array("--\(boundary)".utf8)
+        var parts: [ArraySlice<UInt8>] = []
+        var start: Int?
+        var index = 0
+        while let found = body.firstRange(of: delimiter, from: index) {
+            if let start { parts.append(body[start..<max(start, found.lowerBound - 2)]) }  // drop the CRLF before the delimiter
+            index = found.upperBound
+            if body[index...].starts(with: Array("--".utf8)) { break }
+            start = index + 2  // the CRLF after the delimiter
+        }
+        for part in parts {
+            guard let split = part.firstRange(of: Array("\r\n\r\n".utf8), from: part.startIndex) else { throw Open311Error.invalid("a multipart part without headers") }
+            let headers = String(decoding: part[part.startIndex..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+            let content = Array(part[split.upperBound...])
+            let disposition = headers.first { $0.lowercased().hasPrefix("content-disposition:") } ?? ""
+            func parameter(_ name: String) -> String? {
+                disposition.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: ["\""]) }
+            }
+            guard let name = parameter("name") else { throw Open311Error.invalid("a multipart part without a name") }
+            if parameter("filename") != nil {
+                let contentType = headers.first { $0.lowercased().hasPrefix("content-type:") }
+                    .map { String($0.dropFirst("content-type:".count)).trimmingCharacters(in: .whitespaces).lowercased() } ?? "application/octet-stream"
+                if !content.isEmpty { uploads.append(Upload(contentType: contentType, bytes: content)) }
+            } else {
+                add(name, String(decoding: content, as: UTF8.self))
+            }
         }
     }
 
@@ -419,5 +495,18 @@ struct Query {
         guard let text = value(key) else { return nil }
         guard let number = Int(text), range.contains(number) else { throw Open311Error.invalid("\(key) must be an integer in \(range)") }
         return number
+    }
+}
+
+extension RandomAccessCollection where Element == UInt8, Index == Int {
+    /// The first occurrence of `pattern` at or after `start`.
+    func firstRange(of pattern: [UInt8], from start: Int) -> Range<Int>? {
+        guard !pattern.isEmpty, start <= endIndex - pattern.count else { return nil }
+        var index = start
+        while index <= endIndex - pattern.count {
+            if self[index] == pattern[0], self[index..<(index + pattern.count)].elementsEqual(pattern) { return index..<(index + pattern.count) }
+            index += 1
+        }
+        return nil
     }
 }

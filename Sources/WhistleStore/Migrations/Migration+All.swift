@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -312,6 +312,23 @@ extension Migration {
             )
             """,
             "CREATE INDEX sessions_by_person ON sessions (person_id)",
+        ]
+    }
+
+    /// 2026-11-21: files received with demands (photos sent by Open311 apps), kept in the database so that
+    /// every server sees them and a backup holds them; named by their SHA-256.
+    static let files = Migration(id: 12, name: "0012_files") { engine in
+        [
+            """
+            CREATE TABLE files (
+                sha256 TEXT PRIMARY KEY,
+                content_type TEXT NOT NULL,
+                size BIGINT NOT NULL,
+                bytes \(engine == .postgres ? "BYTEA" : "BLOB") NOT NULL,
+                demand_id TEXT REFERENCES demands (id),
+                created_at BIGINT NOT NULL
+            )
+            """,
         ]
     }
 }
