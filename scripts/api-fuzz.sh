@@ -6,14 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ST=${SCHEMATHESIS:-schemathesis}
-BIN=.build/debug/whistle
-WORK=$(mktemp -d /tmp/whistle-fuzz.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-DB="sqlite:$WORK/fuzz.sqlite"
-PORT=$((20000 + RANDOM % 20000))
-
-"$BIN" serve --demo --db "$DB" --port "$PORT" --log-level error --log-format text >"$WORK/server.log" 2>&1 &
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+. scripts/lib/demo-server.sh fuzz
 "$BIN" user add --id fuzz --name 测试派单员 --role dispatcher --unit 110000-RXZX --db "$DB" >/dev/null
 TOKEN=$("$BIN" token issue --user fuzz --role dispatcher --unit 110000-RXZX --label schemathesis --db "$DB")
 

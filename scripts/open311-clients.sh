@@ -7,13 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-BIN=.build/debug/whistle
-WORK=$(mktemp -d /tmp/whistle-open311.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-DB="sqlite:$WORK/open311.sqlite"
-PORT=$((20000 + RANDOM % 20000))
-
-"$BIN" serve --demo --db "$DB" --port "$PORT" --log-level error --log-format text >"$WORK/server.log" 2>&1 &
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+. scripts/lib/demo-server.sh open311
 KEY=$("$BIN" open311 key issue --client "FixMyStreet 测试" --db "$DB")
 "$PYTHON" scripts/open311/clients.py "http://127.0.0.1:$PORT" "$KEY"

@@ -92,36 +92,3 @@ public enum CityModelError: DomainError, Equatable {
         }
     }
 }
-
-/// One bad row of an import file: where it is and what is wrong with it.
-public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    /// 1-based line number in the file (the header is line 1).
-    public var line: Int
-    public var error: CityModelError
-
-    public init(file: String, line: Int, error: CityModelError) {
-        self.file = file
-        self.line = line
-        self.error = error
-    }
-
-    public var description: String { "\(file):\(line): \(error.messageZh) (\(error.messageEn))" }
-}
-
-/// An import refused as a whole: nothing of it was written.
-public struct ImportFailed: DomainError, Equatable {
-    public var problems: [ImportProblem]
-
-    public init(problems: [ImportProblem]) { self.problems = problems }
-
-    public var code: String { "import.rejected" }
-    public var kind: DomainErrorKind { .invalid }
-    public var messageZh: String {
-        "导入被拒绝，未写入任何数据；共 \(problems.count) 处错误：\n" + problems.prefix(50).map(\.description).joined(separator: "\n")
-    }
-    public var messageEn: String {
-        "import rejected, nothing was written; \(problems.count) problem(s):\n"
-            + problems.prefix(50).map { "\($0.file):\($0.line): \($0.error.messageEn)" }.joined(separator: "\n")
-    }
-}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small RFC 4180 reader: quoted fields, doubled quotes, CR LF or LF line ends, a UTF-8 byte-order mark.
 /// Each record keeps the 1-based line it starts on, so import errors can name it.
 public enum CSV {
@@ -51,5 +53,29 @@ public enum CSV {
         }
         if !field.isEmpty || !fields.isEmpty { endRecord() }
         return records
+    }
+}
+
+/// A CSV header, to read a record's fields by column name (trimmed, lower-cased; the first of repeated names).
+struct CSVHeader {
+    let line: Int
+    private let positions: [String: Int]
+
+    init(_ header: CSV.Record) {
+        line = header.line
+        var positions: [String: Int] = [:]
+        for (position, field) in header.fields.enumerated() {
+            let name = field.trimmingCharacters(in: .whitespaces).lowercased()
+            positions[name] = positions[name] ?? position
+        }
+        self.positions = positions
+    }
+
+    func has(_ column: String) -> Bool { positions[column] != nil }
+
+    /// The record's field in `column`, trimmed; empty when the column or the field is absent.
+    func value(_ column: String, in record: CSV.Record) -> String {
+        guard let position = positions[column], position < record.fields.count else { return "" }
+        return record.fields[position].trimmingCharacters(in: .whitespaces)
     }
 }

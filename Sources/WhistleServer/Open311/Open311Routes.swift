@@ -32,15 +32,15 @@ struct Open311Routes {
             try await respond(context) { format in
                 switch try Self.name(context) {
                 case "services": return (services(), "services")
-                case "requests": return (try await requests(Query(query: request), base: Self.base(of: request)), "service_requests")
-                case "servicerequestupdates": return (try await updates(Query(query: request)), "service_request_updates")
+                case "requests": return (try await requests(Open311Parameters(query: request), base: Self.base(of: request)), "service_requests")
+                case "servicerequestupdates": return (try await updates(Open311Parameters(query: request)), "service_request_updates")
                 default: throw Open311Error.notFound("no such resource")
                 }
             }
         }
         router.post("open311/v2/:file") { request, context in
             try await respond(context) { _ in
-                let form = try await Query(form: request, limit: FileRepository.maximumSize + 64 * 1024).merging(Query(query: request))
+                let form = try await Open311Parameters(form: request, limit: FileRepository.maximumSize + 64 * 1024).merging(Open311Parameters(query: request))
                 switch try Self.name(context) {
                 case "requests": return (try await file(form), "service_requests")
                 case "servicerequestupdates": return (try await update(form), "service_request_updates")
@@ -55,7 +55,7 @@ struct Open311Routes {
         }
         router.get("open311/v2/requests/:file") { request, context in
             try await respond(context) { format in
-                var query = Query(query: request)
+                var query = Open311Parameters(query: request)
                 query.values["service_request_id"] = [try Self.name(context)]
                 let found = try await requests(query, base: Self.base(of: request))
                 guard case let .list(_, items) = found, !items.isEmpty else { throw Open311Error.notFound("service_request_id not found") }
@@ -106,11 +106,11 @@ struct Open311Routes {
 
     // MARK: - Requests
 
-    private func requests(_ query: Query, base: String) async throws -> Open311Value {
+    private func requests(_ query: Open311Parameters, base: String) async throws -> Open311Value {
         let now = clock()
         var publicQuery: DemandRepository.PublicQuery
         if let ids = query.list("service_request_id") {
-            publicQuery = .init(numbers: ids, categories: nil, open: nil, received: Date.distantPast...now, updated: nil, offset: 0,
+            publicQuery = .init(channels: Self.publicChannels, numbers: ids, categories: nil, open: nil, received: Date.distantPast...now, updated: nil, offset: 0,
                                 limit: Self.maximumPageSize)
         } else {
             let end = try query.date("end_date") ?? now
@@ -130,11 +130,12 @@ struct Open311Routes {
             let page = try query.integer("page", in: 1...1_000_000) ?? 1
             let after = try query.date("updated_after"), before = try query.date("updated_before")
             publicQuery = .init(
-                numbers: nil, categories: categories, open: statuses.count == 1 ? statuses.contains("open") : nil, received: start...end,
+                channels: Self.publicChannels, numbers: nil, categories: categories, open: statuses.count == 1 ? statuses.contains("open") : nil, received: start...end,
                 updated: after != nil || before != nil ? (after ?? .distantPast)...(before ?? .distantFuture) : nil,
                 offset: (page - 1) * pageSize, limit: pageSize)
         }
-        let found = try await demands.publicDemands(publicQuery).filter { Self.publicChannels.contains($0.channel) && !$0.complainant.confidential }
+        // 保密 is inside the document; a page can be shorter than page_size by the confidential demands on it.
+        let found = try await demands.publicDemands(publicQuery).filter { !$0.complainant.confidential }
         let rules = configuration.rules(at: now)
         var items: [Open311Value] = []
         for demand in found {
@@ -189,7 +190,7 @@ struct Open311Routes {
 
     /// POST requests: a demand on the Open311 channel, the category by service code, the place by
     /// coordinates or address, the submitter as complainant.
-    private func file(_ form: Query) async throws -> Open311Value {
+    private func file(_ form: Open311Parameters) async throws -> Open311Value {
         guard let key = form.value("api_key") else { throw Open311Error.forbidden("api_key is required") }
         guard try await keys.client(for: key) != nil else { throw Open311Error.forbidden("invalid api_key") }
         guard let code = form.value("service_code") else { throw Open311Error.invalid("service_code is required") }
@@ -237,7 +238,7 @@ struct Open311Routes {
     }
 
     /// Keeps the photos of a multipart request; only images are taken.
-    private func stored(_ uploads: [Query.Upload]) async throws -> [String] {
+    private func stored(_ uploads: [Open311Parameters.Upload]) async throws -> [String] {
         var references: [String] = []
         for upload in uploads {
             guard FileRepository.acceptedTypes.contains(upload.contentType) else {
@@ -253,7 +254,7 @@ struct Open311Routes {
 
     /// The public progress of public demands in a window [the last 24 hours], as FixMyStreet's extended
     /// statuses: what a resident would want to hear, not the centre's internal steps (urges, lights).
-    private func updates(_ query: Query) async throws -> Open311Value {
+    private func updates(_ query: Open311Parameters) async throws -> Open311Value {
         let end = try query.date("end_date") ?? clock()
         let start = try query.date("start_date") ?? end.addingTimeInterval(-86_400)
         guard start <= end, end.timeIntervalSince(start) <= Self.maximumWindow else {
@@ -272,7 +273,7 @@ struct Open311Routes {
     }
 
     /// A resident's comment from a FixMyStreet-style client, recorded on the demand's trail.
-    private func update(_ form: Query) async throws -> Open311Value {
+    private func update(_ form: Open311Parameters) async throws -> Open311Value {
         guard let key = form.value("api_key") else { throw Open311Error.forbidden("api_key is required") }
         guard let client = try await keys.client(for: key) else { throw Open311Error.forbidden("invalid api_key") }
         guard let number = form.value("service_request_id") else { throw Open311Error.invalid("service_request_id is required") }
@@ -386,7 +387,7 @@ struct Open311Error: Error {
 
 /// Query-string or form parameters, with GeoReport's rules: an empty value is absent; `attribute[CODE][]`
 /// and repeated `media_url` keep every value.
-struct Query {
+struct Open311Parameters {
     var values: [String: [String]] = [:]
 
     /// The query string of a request.
@@ -467,7 +468,7 @@ struct Query {
         values[key.hasSuffix("[]") ? String(key.dropLast(2)) : key, default: []].append(value)
     }
 
-    func merging(_ other: Query) -> Query {
+    func merging(_ other: Open311Parameters) -> Open311Parameters {
         var merged = self
         merged.values.merge(other.values) { mine, _ in mine }
         return merged

@@ -3,9 +3,10 @@ import SQLKit
 import WhistleCore
 
 extension DemandRepository {
-    /// What an Open311 `GET requests` asks for: demands received in `received` (newest first), optionally only
-    /// some numbers, categories, open or closed ones, or those changed in `updated`.
+    /// What an Open311 `GET requests` asks for: demands received through `channels` in `received` (newest
+    /// first), optionally only some numbers, categories, open or closed ones, or those changed in `updated`.
     public struct PublicQuery: Sendable {
+        public var channels: Set<Channel>
         public var numbers: [String]?
         public var categories: [String]?
         public var open: Bool?
@@ -14,7 +15,11 @@ extension DemandRepository {
         public var offset: Int
         public var limit: Int
 
-        public init(numbers: [String]?, categories: [String]?, open: Bool?, received: ClosedRange<Date>, updated: ClosedRange<Date>?, offset: Int, limit: Int) {
+        public init(
+            channels: Set<Channel>, numbers: [String]?, categories: [String]?, open: Bool?, received: ClosedRange<Date>,
+            updated: ClosedRange<Date>?, offset: Int, limit: Int
+        ) {
+            self.channels = channels
             self.numbers = numbers
             self.categories = categories
             self.open = open
@@ -30,7 +35,10 @@ extension DemandRepository {
     public func publicDemands(_ query: PublicQuery) async throws -> [Demand] {
         let newest = Self.sortKey(createdAt: query.received.upperBound, id: "")
         let beforeOldest = Self.sortKey(createdAt: query.received.lowerBound.addingTimeInterval(-0.001), id: "")
-        var sql: SQLQueryString = "SELECT document FROM demands WHERE sort_key >= \(bind: newest) AND sort_key < \(bind: beforeOldest)"
+        var sql: SQLQueryString = """
+            SELECT document FROM demands WHERE sort_key >= \(bind: newest) AND sort_key < \(bind: beforeOldest)
+            AND channel IN (\(binds: query.channels.map(\.rawValue).sorted()))
+            """
         if let numbers = query.numbers { sql = sql + " AND number IN (\(binds: numbers))" }
         if let categories = query.categories { sql = sql + " AND category_code IN (\(binds: categories))" }
         if let open = query.open {

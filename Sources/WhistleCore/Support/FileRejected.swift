@@ -1,7 +1,6 @@
 import Foundation
 
-/// One bad row of a dispatch data file (taxonomy, duty list): where it is and what is wrong with it.
-/// The counterpart of ``ImportProblem``, whose error is bound to ``CityModelError``.
+/// One bad row of an import file (divisions, taxonomy, duty list): where it is and what is wrong with it.
 public struct FileProblem<Failure: DomainError & Equatable>: Sendable, Equatable, CustomStringConvertible {
     public var file: String
     /// 1-based line number in the file (the header is line 1).
@@ -17,7 +16,7 @@ public struct FileProblem<Failure: DomainError & Equatable>: Sendable, Equatable
     public var description: String { "\(file):\(line): \(error.messageZh) (\(error.messageEn))" }
 }
 
-/// A data file refused as a whole: nothing of it was taken. Same code and messages as ``ImportFailed``.
+/// An import refused as a whole: nothing of it was written.
 public struct FileRejected<Failure: DomainError & Equatable>: DomainError, Equatable {
     public var problems: [FileProblem<Failure>]
 
@@ -34,26 +33,7 @@ public struct FileRejected<Failure: DomainError & Equatable>: DomainError, Equat
     }
 }
 
-/// A CSV header, to read a record's fields by column name (trimmed, lower-cased; the first of repeated names).
-struct CSVHeader {
-    let line: Int
-    private let positions: [String: Int]
-
-    init(_ header: CSV.Record) {
-        line = header.line
-        var positions: [String: Int] = [:]
-        for (position, field) in header.fields.enumerated() {
-            let name = field.trimmingCharacters(in: .whitespaces).lowercased()
-            positions[name] = positions[name] ?? position
-        }
-        self.positions = positions
-    }
-
-    func has(_ column: String) -> Bool { positions[column] != nil }
-
-    /// The record's field in `column`, trimmed; empty when the column or the field is absent.
-    func value(_ column: String, in record: CSV.Record) -> String {
-        guard let position = positions[column], position < record.fields.count else { return "" }
-        return record.fields[position].trimmingCharacters(in: .whitespaces)
-    }
-}
+/// A bad row of a file of units or grids.
+public typealias ImportProblem = FileProblem<CityModelError>
+/// A file of units or grids refused as a whole.
+public typealias ImportFailed = FileRejected<CityModelError>
