@@ -15,7 +15,7 @@ struct WhistleAPIHandler: APIProtocol {
     let duties: DutyRuleRepository
     let desk: DispatchDesk
     let sessions: SessionRepository
-    let peopleRepository: PeopleRepository
+    let people: PeopleRepository
     let auth: AuthSettings
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.

@@ -77,14 +77,15 @@ func buildRouter(
     let sessions = SessionRepository(store: store, rounds: settings.passwordRounds)
     router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store), sessions: sessions, clock: clock))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
+    let demands = DemandRepository(store: store, intakeBatch: settings.intakeBatch)
     Open311Routes(
-        demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch), keys: Open311KeyRepository(store: store), files: FileRepository(store: store), desk: desk,
+        demands: demands, keys: Open311KeyRepository(store: store), files: FileRepository(store: store), desk: desk,
         configuration: rules, clock: clock).register(on: router)
     do {
         try WhistleAPIHandler(
-            units: UnitRepository(store: store), demands: DemandRepository(store: store, intakeBatch: settings.intakeBatch),
-            whistles: WhistleRepository(store: store), feed: feed, party: PartyWorkRepository(store: store),
-            taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store), desk: desk, sessions: sessions, peopleRepository: PeopleRepository(store: store),
+            units: UnitRepository(store: store), demands: demands, whistles: WhistleRepository(store: store), feed: feed,
+            party: PartyWorkRepository(store: store), taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store),
+            desk: desk, sessions: sessions, people: PeopleRepository(store: store),
             auth: AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),

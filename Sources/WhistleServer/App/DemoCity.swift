@@ -14,8 +14,7 @@ public enum DemoCity {
     }
 
     /// Loads the demo city into an empty database, with the demo taxonomy, its questions and the duty list
-    /// (Resources/demo); a
-    /// database that already has units is left as it is.
+    /// (Resources/demo); a database that already has units is left as it is.
     public static func seedIfEmpty(_ store: any Store, now: Date, logger: Logger) async throws {
         let repository = UnitRepository(store: store)
         guard try await repository.count() == 0 else { return }
@@ -23,7 +22,8 @@ public enum DemoCity {
         let summary = try await repository.importUnits(
             units.enumerated().map { UnitRow(line: $0.offset + 1, unit: $0.element) }, file: "demo/beijing", now: now)
         var categories = try TaxonomyFile.parse(try resource("demo-taxonomy", in: "Resources/demo"), file: "demo-taxonomy.csv").get()
-        let questions = try JSONDecoder().decode([String: [ServiceAttribute]].self, from: Data(try resource("demo-service-attributes", in: "Resources/demo", extension: "json").utf8))
+        let questions = try JSONDecoder().decode(
+            [String: [ServiceAttribute]].self, from: Data(try resource("demo-service-attributes", in: "Resources/demo", extension: "json").utf8))
         for index in categories.indices { categories[index].attributes = questions[categories[index].code] ?? [] }
         _ = try await TaxonomyRepository(store: store).importCategories(categories, file: "demo-taxonomy.csv", now: now)
         let rules = try DutyListFile.parse(try resource("demo-duties", in: "Resources/demo"), file: "demo-duties.csv").get()
