@@ -73,9 +73,9 @@ func buildRouter(
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: PlainHeadersMiddleware())
-    router.add(middleware: PublicIntakeLimit(perMinute: settings.publicIntakePerMinute, trustForwardedFor: settings.trustForwardedFor))
     let sessions = SessionRepository(store: store, rounds: settings.passwordRounds)
     router.add(middleware: AuthenticationMiddleware(tokens: TokenRepository(store: store), sessions: sessions, clock: clock))
+    router.add(middleware: PublicIntakeLimit(perMinute: settings.publicIntakePerMinute, trustForwardedFor: settings.trustForwardedFor))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     let demands = DemandRepository(store: store, intakeBatch: settings.intakeBatch)
     Open311Routes(

@@ -17,8 +17,9 @@ public struct WhistleRequestContext: RequestContext, RemoteAddressRequestContext
 }
 
 /// Limits anonymous submissions (public web forms, apps) per client: a token bucket of `perMinute`
-/// submissions that refills continuously. Signed-in callers (the hotline, integrations) are not limited
-/// here. Behind a reverse proxy, `trustForwardedFor` takes the client from `X-Forwarded-For`.
+/// submissions that refills continuously. Signed-in callers (the hotline with a token or a console session,
+/// integrations) are not limited here, so it runs after authentication. Behind a reverse proxy,
+/// `trustForwardedFor` takes the client from `X-Forwarded-For`.
 struct PublicIntakeLimit: RouterMiddleware {
     typealias Context = WhistleRequestContext
 
@@ -32,7 +33,7 @@ struct PublicIntakeLimit: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, request.uri.path == "/api/v1/demands", request.headers[.authorization] == nil else {
+        guard request.method == .post, request.uri.path == "/api/v1/demands", RequestActor.current == nil else {
             return try await next(request, context)
         }
         let client = clientKey(request, context)
