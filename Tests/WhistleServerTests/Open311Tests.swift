@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -13,7 +14,7 @@ import WhistleStore
     @Test func publicReadsShowOnlyPublicDemandsWithTheirProgress() async throws {
         let keyBox = Box()
         try await TestApp.withClient(seed: DispatchAPITests.city, people: DispatchAPITests.people.merging(["dispatcher": (.dispatcher, "110000-RXZX")]) { $1 },
-                                     prepare: { store in
+                                     settings: ["open311.perMinute": 3], prepare: { store in
             try await DispatchAPITests.prepareWithoutModels(store)
             keyBox.value = try await Open311KeyRepository(store: store).issue(client: "测试", now: Date())
         }) { client, tokens in
@@ -69,9 +70,24 @@ import WhistleStore
             #expect(try await client.send(.get, "/open311/v2/services/nope.xml").status == .notFound)
             #expect(try await client.send(.get, "/open311/v2/requests.json?page_size=0").status == .badRequest)
             #expect(try await client.send(.get, "/open311/v2/requests.json?start_date=yesterday").status == .badRequest)
+
+            // One client application files at most `open311.perMinute` requests a minute (3 here).
+            let statuses = try await (0..<3).asyncMap { _ in
+                try await post("/open311/v2/requests.json", [("api_key", keyBox.value), ("service_code", "manhole"), ("address_string", "永安里")]).status
+            }
+            #expect(statuses == [.ok, .ok, .tooManyRequests])
         }
     }
 
     /// Carries the key issued while preparing the database into the test body.
     final class Box: @unchecked Sendable { var value = "" }
+}
+
+extension Range where Bound == Int {
+    /// `map` with an async transform, one element after another.
+    func asyncMap<T>(_ transform: (Int) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
 }

@@ -80,7 +80,7 @@ func buildRouter(
     let demands = DemandRepository(store: store, intakeBatch: settings.intakeBatch)
     Open311Routes(
         demands: demands, keys: Open311KeyRepository(store: store), files: FileRepository(store: store), desk: desk,
-        configuration: rules, clock: clock).register(on: router)
+        configuration: rules, clock: clock, perMinute: Double(settings.open311PerMinute)).register(on: router)
     do {
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: demands, whistles: WhistleRepository(store: store), feed: feed,

@@ -36,6 +36,8 @@ public struct ServerSettings: Sendable {
     public var classifierRetrainDays: Double
     /// `classifier.limit`: most closed demands a training learns from, newest first.
     public var classifierLimit: Int
+    /// `open311.perMinute`: Open311 requests one client application (API key) may file a minute.
+    public var open311PerMinute: Int
     /// `auth.sessionHours`: how long a console session lasts.
     public var sessionHours: Double
     /// `auth.secureCookies`: send the session cookie over HTTPS only (browsers also allow it on localhost).
@@ -67,6 +69,7 @@ public struct ServerSettings: Sendable {
         dispatchReload = .milliseconds(Int(max(0.05, reader.double(forKey: "dispatch.reload", default: 30)) * 1000))
         classifierRetrainDays = max(0, reader.double(forKey: "classifier.retrain", default: 7))
         classifierLimit = max(100, reader.int(forKey: "classifier.limit", default: 200_000))
+        open311PerMinute = max(1, reader.int(forKey: "open311.perMinute", default: 120))
         sessionHours = min(24 * 30, max(0.1, reader.double(forKey: "auth.sessionHours", default: 12)))
         secureCookies = reader.bool(forKey: "auth.secureCookies", default: true)
         passwordRounds = max(1_000, reader.int(forKey: "auth.passwordRounds", default: PasswordHash.defaultRounds))

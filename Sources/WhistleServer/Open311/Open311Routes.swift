@@ -15,6 +15,9 @@ struct Open311Routes {
     let desk: DispatchDesk
     let configuration: LoopConfiguration
     let clock: @Sendable () -> Date
+    /// `open311.perMinute`: requests one client application (API key) may file a minute.
+    let perMinute: Double
+    private let buckets = PublicIntakeLimit.Buckets()
 
     /// Most requests one query returns (GeoReport: the first 1,000) and its longest window (90 days).
     static let maximumPageSize = 1_000
@@ -193,6 +196,9 @@ struct Open311Routes {
     private func file(_ form: Open311Parameters) async throws -> Open311Value {
         guard let key = form.value("api_key") else { throw Open311Error.forbidden("api_key is required") }
         guard try await keys.client(for: key) != nil else { throw Open311Error.forbidden("invalid api_key") }
+        if let wait = buckets.take(key, perMinute: perMinute, now: clock()) {
+            throw Open311Error(status: 429, description: "too many requests with this api_key: retry after \(Int(wait.rounded(.up))) s")
+        }
         guard let code = form.value("service_code") else { throw Open311Error.invalid("service_code is required") }
         guard let category = desk.advisor.taxonomy.category(serviceCode: code), category.active else {
             throw Open311Error.notFound("service_code \(code) not found")
