@@ -109,3 +109,59 @@ import WhistleTestSupport
         #expect(PasswordHash.make("same", rounds: 1_000) != PasswordHash.make("same", rounds: 1_000))  // salted
     }
 }
+
+/// The assessment rollup (`unit_day_tallies`) kept in the demand transaction equals the tallies computed
+/// afresh from the demands, through reopenings and later callbacks, on every configured engine.
+@Suite struct TallyRollupTests {
+    typealias Loop = DemandRepositoryTests
+
+    @Test(arguments: TestDatabase.engines)
+    func theRollupEqualsAFreshCount(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let demands = DemandRepository(store: store)
+            func handled(_ id: String, callbacks: [CallbackOutcome], close: Bool) async throws {
+                let order = try #require(try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: id, expectedVersion: nil,
+                                                                 by: Loop.dispatcher, at: Loop.at(9, 5), rules: Loop.rules).orders.first).id
+                _ = try await demands.apply(.signFor(order: order), to: id, expectedVersion: nil, by: Loop.handler, at: Loop.at(9, 30), rules: Loop.rules)
+                for (round, outcome) in callbacks.enumerated() {
+                    if round > 0 {  // reopened: the order is dispatched again and signed for again
+                        _ = try await demands.apply(.reopen(note: "未解决"), to: id, expectedVersion: nil, by: Loop.dispatcher, at: Loop.at(10, days: round), rules: Loop.rules)
+                        _ = try await demands.apply(.signFor(order: order), to: id, expectedVersion: nil, by: Loop.handler, at: Loop.at(10, 30, days: round), rules: Loop.rules)
+                    }
+                    _ = try await demands.apply(.reportResult(order: order, summary: "已处理"), to: id, expectedVersion: nil, by: Loop.handler,
+                                                at: Loop.at(11, days: round), rules: Loop.rules)
+                    _ = try await demands.apply(.recordCallback(outcome: outcome), to: id, expectedVersion: nil, by: Loop.callbackAgent,
+                                                at: Loop.at(12, days: round), rules: Loop.rules)
+                }
+                if close { _ = try await demands.apply(.close(), to: id, expectedVersion: nil, by: Loop.dispatcher, at: Loop.at(13, days: callbacks.count), rules: Loop.rules) }
+            }
+            var ids: [String] = []
+            for _ in 0..<3 { ids.append(try await demands.receive(Loop.draft(), idempotencyKey: nil, by: Loop.agent, at: Loop.at(9), rules: Loop.rules).demand.id) }
+            try await handled(ids[0], callbacks: [.valid(contacted: true, solved: true, satisfaction: .satisfied)], close: true)
+            try await handled(ids[1], callbacks: [.valid(contacted: true, solved: false, satisfaction: .unsatisfied),
+                                                  .valid(contacted: true, solved: true, satisfaction: .basicallySatisfied)], close: true)
+            _ = try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: ids[2], expectedVersion: nil,
+                                        by: Loop.dispatcher, at: Loop.at(9, 5), rules: Loop.rules)
+
+            let (from, through) = (CalendarDay(year: 2026, month: 3, day: 1)!, CalendarDay(year: 2026, month: 3, day: 31)!)
+            let rolled = try await TallyRollup.tallies(from: from, through: through, store: store)
+            var fresh: [String: UnitTally] = [:]
+            for id in ids {
+                for entry in DayTally.contributions(of: try await demands.demand(id: id), calendar: { Loop.rules.calendar(forUnit: $0) }) {
+                    fresh[entry.unitCode, default: .zero] += entry.tally
+                }
+            }
+            #expect(rolled == fresh)
+            // 3 filed; 2 handled on time (each order once), 1 handled again after reopening; 2 closed; the last
+            // callback of each demand: one 满意, one 基本满意 — the superseded 不满意 no longer counts.
+            let cgw = try #require(rolled[Loop.department])
+            #expect((cgw.filed, cgw.toHandle, cgw.handled, cgw.handledOnTime, cgw.reworked, cgw.closed) == (3, 3, 2, 2, 1, 2))
+            #expect(cgw.callbacks == CallbackCounts(valid: 2, contacted: 2, solved: 2, satisfied: 1, basicallySatisfied: 1))
+            let score = try #require(Assessment.score(tally: cgw, scheme: .beijing))
+            // 响应 2/2, 解决 2/2, 满意 (1 + 0.9 × 1)/2 = 0.95 → 100 × (0.1 + 0.5 + 0.4 × 0.95) = 98
+            #expect(abs(score.composite - 98) < 1e-9)
+            // A later day range sees nothing of March.
+            #expect(try await TallyRollup.tallies(from: CalendarDay(year: 2026, month: 4, day: 1)!, through: CalendarDay(year: 2026, month: 4, day: 30)!, store: store).isEmpty)
+        }
+    }
+}

@@ -29,7 +29,7 @@ public struct AssessmentPeriod: Sendable, Hashable, Comparable, CustomStringConv
 
     /// The period containing `instant`, read in Beijing time (UTC+8, no daylight saving).
     public init?(containing instant: Date, startDay: Int) {
-        let day = CalendarDay(dayNumber: Int(((instant.timeIntervalSince1970 + 8 * 3_600) / 86_400).rounded(.down)))
+        let day = CalendarDay(beijing: instant)
         let (year, month) = startDay > 1 && day.day >= startDay ? Self.after(day.year, day.month) : (day.year, day.month)
         self.init(year: year, month: month, startDay: startDay)
     }

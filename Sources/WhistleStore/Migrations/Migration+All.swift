@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -329,6 +329,23 @@ extension Migration {
                 created_at BIGINT NOT NULL
             )
             """,
+        ]
+    }
+
+    /// 2026-11-21: what each unit's assessment adds up, per Beijing day (``DayTally``), kept in the same
+    /// transaction as every demand change, so a ranking sums ~30 rows a unit instead of scanning demands.
+    static let tallies = Migration(id: 13, name: "0013_unit_day_tallies") { _ in
+        let counts = TallyRollup.columns.map { "\($0.name) BIGINT NOT NULL DEFAULT 0" }.joined(separator: ",\n    ")
+        return [
+            """
+            CREATE TABLE unit_day_tallies (
+                unit_code TEXT NOT NULL,
+                day TEXT NOT NULL,
+                \(counts),
+                PRIMARY KEY (unit_code, day)
+            )
+            """,
+            "CREATE INDEX unit_day_tallies_by_day ON unit_day_tallies (day, unit_code)",
         ]
     }
 }

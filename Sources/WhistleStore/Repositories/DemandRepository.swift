@@ -59,6 +59,7 @@ public struct DemandRepository: Sendable {
         let decision = try Loop.decide(demand, command, by: actor, at: now, rules: rules)
         try await update(decision.demand, from: demand.version, in: db)
         try await record(decision, engine: engine, rules: rules, in: db)
+        try await TallyRollup.record(from: demand, to: decision.demand, rules: rules, in: db)
         return decision.demand
     }
 
