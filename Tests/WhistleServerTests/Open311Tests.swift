@@ -50,6 +50,7 @@ import WhistleStore
             #expect(one["status"] as? String == "open" && one["status_notes"] as? String == "待签收")
             #expect(one["agency_responsible"] as? String == "建外街道综合行政执法队" && one["expected_datetime"] is String)
             #expect(one["service_code"] as? String == "manhole" && one["address_id"] as? String == "110105001001001")
+            #expect((one["requested_datetime"] as? String)?.hasSuffix("+08:00") == true)  // W3C-DTF, Beijing time
 
             // A resident's comment from a FixMyStreet-style client lands on the trail once, however often it is sent.
             for _ in 0..<2 {

@@ -372,13 +372,10 @@ struct Open311Routes {
         ])
     }
 
-    static func timestamp(_ date: Date) -> String { formatter.string(from: date) }
+    /// W3C-DTF in Beijing time, as GeoReport asks: `2026-11-21T09:00:00+08:00`.
+    static func timestamp(_ date: Date) -> String { date.formatted(beijingTime) }
 
-    private nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)
-        return formatter
-    }()
+    private static let beijingTime = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: TimeZone(secondsFromGMT: 8 * 3_600)!)
 }
 
 /// A refusal in GeoReport's terms: 404 for a missing resource, 403 for a missing or invalid key, 400 else.
