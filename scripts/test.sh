@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the OpenAPI document checks, the build, API fuzzing with schemathesis when it
-# is installed, and every test target. The store suite
+# Runs the whole test suite: the OpenAPI document checks, the build, API fuzzing with schemathesis and the
+# Open311 clients when they are installed, and every test target. The store suite
 # runs on SQLite, and on PostgreSQL too: on the server WHISTLE_TEST_POSTGRES_URL names, or else on a
 # throwaway cluster on 127.0.0.1 started here when PostgreSQL is installed (apt-get install postgresql).
 # Without either, the PostgreSQL tests are reported as skipped, with the reason.
