@@ -364,7 +364,7 @@ struct Calendar: AsyncParsableCommand {
 
 struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Versions of local rules by effective day: the closed loop's (deadline classes, return window, thresholds) or, with --whistle, the whistle's (report-in minutes, sign-in distance, score scale).",
+        abstract: "Versions of local rules by effective day: the closed loop's (deadline classes, return window, thresholds), with --whistle the whistle's (report-in minutes, sign-in distance, score scale), with --assessment the assessment's (rate weights, period, whistle share).",
         subcommands: [Show.self, Set.self])
 
     struct Show: AsyncParsableCommand {
@@ -373,9 +373,10 @@ struct Rules: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "Print the defaults instead of the stored versions.") var template = false
         @Flag(help: "The whistle's rules instead of the closed loop's.") var whistle = false
+        @Flag(help: "The assessment scheme instead of the closed loop's rules.") var assessment = false
 
         func run() async throws {
-            if whistle { try await show(WhistlePolicy.default) } else { try await show(LoopPolicy.beijing) }
+            if assessment { try await show(AssessmentScheme.beijing) } else if whistle { try await show(WhistlePolicy.default) } else { try await show(LoopPolicy.beijing) }
         }
 
         private func show<Policy: StoredPolicy>(_ defaults: Policy) async throws {
@@ -391,10 +392,11 @@ struct Rules: AsyncParsableCommand {
 
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "The file holds the whistle's rules instead of the closed loop's.") var whistle = false
+        @Flag(help: "The file holds an assessment scheme.") var assessment = false
         @Argument(help: "The JSON file.") var file: String
 
         func run() async throws {
-            if whistle { try await save(WhistlePolicy.self) } else { try await save(LoopPolicy.self) }
+            if assessment { try await save(AssessmentScheme.self) } else if whistle { try await save(WhistlePolicy.self) } else { try await save(LoopPolicy.self) }
         }
 
         private func save<Policy: StoredPolicy>(_ type: Policy.Type) async throws {

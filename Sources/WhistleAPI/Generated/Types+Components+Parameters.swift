@@ -42,6 +42,19 @@ extension Components {
         ///
         /// - Remark: Generated from `#/components/parameters/UnitCode`.
         public typealias UnitCode = Swift.String
+        /// streets 街乡镇 · districts 各区 · city_departments 市级部门 · enterprises 公共服务企业
+        ///
+        /// - Remark: Generated from `#/components/parameters/RankingGroup`.
+        @frozen public enum RankingGroup: String, Codable, Hashable, Sendable, CaseIterable {
+            case streets = "streets"
+            case districts = "districts"
+            case cityDepartments = "city_departments"
+            case enterprises = "enterprises"
+        }
+        /// The period by the month it ends in, YYYY-MM (Beijing's run from the 19th to the 18th).
+        ///
+        /// - Remark: Generated from `#/components/parameters/RankingPeriod`.
+        public typealias RankingPeriod = Swift.String
         /// - Remark: Generated from `#/components/parameters/CategoryCode`.
         public typealias CategoryCode = Swift.String
         /// Only units of this kind.

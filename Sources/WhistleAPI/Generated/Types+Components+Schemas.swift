@@ -3387,6 +3387,150 @@ extension Components {
                 case makeUpWorkdays
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Ranking`.
+        public struct Ranking: Codable, Hashable, Sendable {
+            /// The snapshot's id
+            ///
+            /// - Remark: Generated from `#/components/schemas/Ranking/id`.
+            public var id: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Ranking/periodLabel`.
+            public var periodLabel: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Ranking/firstDay`.
+            public var firstDay: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Ranking/lastDay`.
+            public var lastDay: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Ranking/group`.
+            public var group: Swift.String
+            /// The assessment scheme version used.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Ranking/schemeEffectiveFrom`.
+            public var schemeEffectiveFrom: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Ranking/publishedAt`.
+            public var publishedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload`.
+            public struct RowsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/unitCode`.
+                public var unitCode: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/unitName`.
+                public var unitName: Swift.String
+                /// Absent for a unit without a valid callback.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/rank`.
+                public var rank: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/responseRate`.
+                public var responseRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/resolutionRate`.
+                public var resolutionRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/satisfactionRate`.
+                public var satisfactionRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/composite`.
+                public var composite: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/whistleScore`.
+                public var whistleScore: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/result`.
+                public var result: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/validCallbacks`.
+                public var validCallbacks: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/filed`.
+                public var filed: Swift.Int
+                /// Creates a new `RowsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - unitCode:
+                ///   - unitName:
+                ///   - rank: Absent for a unit without a valid callback.
+                ///   - responseRate:
+                ///   - resolutionRate:
+                ///   - satisfactionRate:
+                ///   - composite:
+                ///   - whistleScore:
+                ///   - result:
+                ///   - validCallbacks:
+                ///   - filed:
+                public init(
+                    unitCode: Swift.String,
+                    unitName: Swift.String,
+                    rank: Swift.Int? = nil,
+                    responseRate: Swift.Double? = nil,
+                    resolutionRate: Swift.Double? = nil,
+                    satisfactionRate: Swift.Double? = nil,
+                    composite: Swift.Double? = nil,
+                    whistleScore: Swift.Double? = nil,
+                    result: Swift.Double? = nil,
+                    validCallbacks: Swift.Int,
+                    filed: Swift.Int
+                ) {
+                    self.unitCode = unitCode
+                    self.unitName = unitName
+                    self.rank = rank
+                    self.responseRate = responseRate
+                    self.resolutionRate = resolutionRate
+                    self.satisfactionRate = satisfactionRate
+                    self.composite = composite
+                    self.whistleScore = whistleScore
+                    self.result = result
+                    self.validCallbacks = validCallbacks
+                    self.filed = filed
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case unitCode
+                    case unitName
+                    case rank
+                    case responseRate
+                    case resolutionRate
+                    case satisfactionRate
+                    case composite
+                    case whistleScore
+                    case result
+                    case validCallbacks
+                    case filed
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Ranking/rows`.
+            public typealias RowsPayload = [Components.Schemas.Ranking.RowsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Ranking/rows`.
+            public var rows: Components.Schemas.Ranking.RowsPayload
+            /// Creates a new `Ranking`.
+            ///
+            /// - Parameters:
+            ///   - id: The snapshot's id
+            ///   - periodLabel:
+            ///   - firstDay:
+            ///   - lastDay:
+            ///   - group:
+            ///   - schemeEffectiveFrom: The assessment scheme version used.
+            ///   - publishedAt:
+            ///   - rows:
+            public init(
+                id: Swift.String? = nil,
+                periodLabel: Swift.String,
+                firstDay: Swift.String,
+                lastDay: Swift.String,
+                group: Swift.String,
+                schemeEffectiveFrom: Swift.String,
+                publishedAt: Foundation.Date? = nil,
+                rows: Components.Schemas.Ranking.RowsPayload
+            ) {
+                self.id = id
+                self.periodLabel = periodLabel
+                self.firstDay = firstDay
+                self.lastDay = lastDay
+                self.group = group
+                self.schemeEffectiveFrom = schemeEffectiveFrom
+                self.publishedAt = publishedAt
+                self.rows = rows
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case periodLabel
+                case firstDay
+                case lastDay
+                case group
+                case schemeEffectiveFrom
+                case publishedAt
+                case rows
+            }
+        }
         /// RFC 9457 problem document.
         ///
         /// - Remark: Generated from `#/components/schemas/Problem`.

@@ -8238,4 +8238,641 @@ public enum Operations {
             }
         }
     }
+    /// 考核排名 The ranking of a unit group for a period, as the figures stand now
+    ///
+    /// Every unit of the group, scored under the assessment scheme in force at the period's start (响应率, 解决率,
+    /// 满意率 over valid callbacks, 综合成绩; departments blended with their street whistle scores), ranked 1, 2, 2, 4;
+    /// a unit without a valid callback has no score. Summed from the daily rollup kept with every demand change.
+    ///
+    ///
+    /// - Remark: HTTP `GET /rankings`.
+    /// - Remark: Generated from `#/paths//rankings/get(getRanking)`.
+    public enum GetRanking {
+        public static let id: Swift.String = "getRanking"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/rankings/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/RankingGroup`.
+                @frozen public enum RankingGroup: String, Codable, Hashable, Sendable, CaseIterable {
+                    case streets = "streets"
+                    case districts = "districts"
+                    case cityDepartments = "city_departments"
+                    case enterprises = "enterprises"
+                }
+                /// streets 街乡镇 · districts 各区 · city_departments 市级部门 · enterprises 公共服务企业
+                ///
+                /// - Remark: Generated from `#/paths/rankings/GET/query/group`.
+                public var group: Components.Parameters.RankingGroup
+                /// The period by the month it ends in, YYYY-MM (Beijing's run from the 19th to the 18th).
+                ///
+                /// - Remark: Generated from `#/paths/rankings/GET/query/period`.
+                public var period: Components.Parameters.RankingPeriod
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - group: streets 街乡镇 · districts 各区 · city_departments 市级部门 · enterprises 公共服务企业
+                ///   - period: The period by the month it ends in, YYYY-MM (Beijing's run from the 19th to the 18th).
+                public init(
+                    group: Components.Parameters.RankingGroup,
+                    period: Components.Parameters.RankingPeriod
+                ) {
+                    self.group = group
+                    self.period = period
+                }
+            }
+            public var query: Operations.GetRanking.Input.Query
+            /// - Remark: Generated from `#/paths/rankings/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRanking.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.GetRanking.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.GetRanking.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.GetRanking.Input.Query,
+                headers: Operations.GetRanking.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rankings/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/rankings/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.Ranking)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Ranking {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.GetRanking.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.GetRanking.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The ranking.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/get(getRanking)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.GetRanking.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.GetRanking.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/get(getRanking)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid token.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/get(getRanking)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 发布排名 Publish the ranking as an immutable snapshot (city supervisors and administrators)
+    ///
+    /// - Remark: HTTP `POST /rankings`.
+    /// - Remark: Generated from `#/paths//rankings/post(publishRanking)`.
+    public enum PublishRanking {
+        public static let id: Swift.String = "publishRanking"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/rankings/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/RankingGroup`.
+                @frozen public enum RankingGroup: String, Codable, Hashable, Sendable, CaseIterable {
+                    case streets = "streets"
+                    case districts = "districts"
+                    case cityDepartments = "city_departments"
+                    case enterprises = "enterprises"
+                }
+                /// streets 街乡镇 · districts 各区 · city_departments 市级部门 · enterprises 公共服务企业
+                ///
+                /// - Remark: Generated from `#/paths/rankings/POST/query/group`.
+                public var group: Components.Parameters.RankingGroup
+                /// The period by the month it ends in, YYYY-MM (Beijing's run from the 19th to the 18th).
+                ///
+                /// - Remark: Generated from `#/paths/rankings/POST/query/period`.
+                public var period: Components.Parameters.RankingPeriod
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - group: streets 街乡镇 · districts 各区 · city_departments 市级部门 · enterprises 公共服务企业
+                ///   - period: The period by the month it ends in, YYYY-MM (Beijing's run from the 19th to the 18th).
+                public init(
+                    group: Components.Parameters.RankingGroup,
+                    period: Components.Parameters.RankingPeriod
+                ) {
+                    self.group = group
+                    self.period = period
+                }
+            }
+            public var query: Operations.PublishRanking.Input.Query
+            /// - Remark: Generated from `#/paths/rankings/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PublishRanking.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.PublishRanking.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.PublishRanking.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.PublishRanking.Input.Query,
+                headers: Operations.PublishRanking.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Created: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rankings/POST/responses/201/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/rankings/POST/responses/201/content/application\/json`.
+                    case json(Components.Schemas.Ranking)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.Ranking {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.PublishRanking.Output.Created.Body
+                /// Creates a new `Created`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.PublishRanking.Output.Created.Body) {
+                    self.body = body
+                }
+            }
+            /// The snapshot published.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/post(publishRanking)/responses/201`.
+            ///
+            /// HTTP response code: `201 created`.
+            case created(Operations.PublishRanking.Output.Created)
+            /// The associated value of the enum case if `self` is `.created`.
+            ///
+            /// - Throws: An error if `self` is not `.created`.
+            /// - SeeAlso: `.created`.
+            public var created: Operations.PublishRanking.Output.Created {
+                get throws {
+                    switch self {
+                    case let .created(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "created",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/post(publishRanking)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid token.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/post(publishRanking)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The token's role or unit may not do this.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/post(publishRanking)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
+    /// 已发布排名 The published snapshots of a period, newest first
+    ///
+    /// - Remark: HTTP `GET /rankings/snapshots`.
+    /// - Remark: Generated from `#/paths//rankings/snapshots/get(listRankingSnapshots)`.
+    public enum ListRankingSnapshots {
+        public static let id: Swift.String = "listRankingSnapshots"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/rankings/snapshots/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/RankingGroup`.
+                @frozen public enum RankingGroup: String, Codable, Hashable, Sendable, CaseIterable {
+                    case streets = "streets"
+                    case districts = "districts"
+                    case cityDepartments = "city_departments"
+                    case enterprises = "enterprises"
+                }
+                /// streets 街乡镇 · districts 各区 · city_departments 市级部门 · enterprises 公共服务企业
+                ///
+                /// - Remark: Generated from `#/paths/rankings/snapshots/GET/query/group`.
+                public var group: Components.Parameters.RankingGroup
+                /// The period by the month it ends in, YYYY-MM (Beijing's run from the 19th to the 18th).
+                ///
+                /// - Remark: Generated from `#/paths/rankings/snapshots/GET/query/period`.
+                public var period: Components.Parameters.RankingPeriod
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - group: streets 街乡镇 · districts 各区 · city_departments 市级部门 · enterprises 公共服务企业
+                ///   - period: The period by the month it ends in, YYYY-MM (Beijing's run from the 19th to the 18th).
+                public init(
+                    group: Components.Parameters.RankingGroup,
+                    period: Components.Parameters.RankingPeriod
+                ) {
+                    self.group = group
+                    self.period = period
+                }
+            }
+            public var query: Operations.ListRankingSnapshots.Input.Query
+            /// - Remark: Generated from `#/paths/rankings/snapshots/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListRankingSnapshots.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListRankingSnapshots.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListRankingSnapshots.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - query:
+            ///   - headers:
+            public init(
+                query: Operations.ListRankingSnapshots.Input.Query,
+                headers: Operations.ListRankingSnapshots.Input.Headers = .init()
+            ) {
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/rankings/snapshots/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/rankings/snapshots/GET/responses/200/content/json`.
+                    public struct JsonPayload: Codable, Hashable, Sendable {
+                        /// - Remark: Generated from `#/paths/rankings/snapshots/GET/responses/200/content/json/items`.
+                        public var items: [Components.Schemas.Ranking]
+                        /// Creates a new `JsonPayload`.
+                        ///
+                        /// - Parameters:
+                        ///   - items:
+                        public init(items: [Components.Schemas.Ranking]) {
+                            self.items = items
+                        }
+                        public enum CodingKeys: String, CodingKey {
+                            case items
+                        }
+                    }
+                    /// - Remark: Generated from `#/paths/rankings/snapshots/GET/responses/200/content/application\/json`.
+                    case json(Operations.ListRankingSnapshots.Output.Ok.Body.JsonPayload)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Operations.ListRankingSnapshots.Output.Ok.Body.JsonPayload {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListRankingSnapshots.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListRankingSnapshots.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The snapshots.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/snapshots/get(listRankingSnapshots)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListRankingSnapshots.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListRankingSnapshots.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request is malformed.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/snapshots/get(listRankingSnapshots)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.BadRequest)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.BadRequest {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No valid token.
+            ///
+            /// - Remark: Generated from `#/paths//rankings/snapshots/get(listRankingSnapshots)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case applicationProblemJson
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                case "application/problem+json":
+                    self = .applicationProblemJson
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                case .applicationProblemJson:
+                    return "application/problem+json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json,
+                    .applicationProblemJson
+                ]
+            }
+        }
+    }
 }

@@ -288,6 +288,26 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /policies`.
     /// - Remark: Generated from `#/paths//policies/get(listPolicies)`.
     func listPolicies(_ input: Operations.ListPolicies.Input) async throws -> Operations.ListPolicies.Output
+    /// 考核排名 The ranking of a unit group for a period, as the figures stand now
+    ///
+    /// Every unit of the group, scored under the assessment scheme in force at the period's start (响应率, 解决率,
+    /// 满意率 over valid callbacks, 综合成绩; departments blended with their street whistle scores), ranked 1, 2, 2, 4;
+    /// a unit without a valid callback has no score. Summed from the daily rollup kept with every demand change.
+    ///
+    ///
+    /// - Remark: HTTP `GET /rankings`.
+    /// - Remark: Generated from `#/paths//rankings/get(getRanking)`.
+    func getRanking(_ input: Operations.GetRanking.Input) async throws -> Operations.GetRanking.Output
+    /// 发布排名 Publish the ranking as an immutable snapshot (city supervisors and administrators)
+    ///
+    /// - Remark: HTTP `POST /rankings`.
+    /// - Remark: Generated from `#/paths//rankings/post(publishRanking)`.
+    func publishRanking(_ input: Operations.PublishRanking.Input) async throws -> Operations.PublishRanking.Output
+    /// 已发布排名 The published snapshots of a period, newest first
+    ///
+    /// - Remark: HTTP `GET /rankings/snapshots`.
+    /// - Remark: Generated from `#/paths//rankings/snapshots/get(listRankingSnapshots)`.
+    func listRankingSnapshots(_ input: Operations.ListRankingSnapshots.Input) async throws -> Operations.ListRankingSnapshots.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -850,6 +870,50 @@ extension APIProtocol {
     /// - Remark: Generated from `#/paths//policies/get(listPolicies)`.
     public func listPolicies(headers: Operations.ListPolicies.Input.Headers = .init()) async throws -> Operations.ListPolicies.Output {
         try await listPolicies(Operations.ListPolicies.Input(headers: headers))
+    }
+    /// 考核排名 The ranking of a unit group for a period, as the figures stand now
+    ///
+    /// Every unit of the group, scored under the assessment scheme in force at the period's start (响应率, 解决率,
+    /// 满意率 over valid callbacks, 综合成绩; departments blended with their street whistle scores), ranked 1, 2, 2, 4;
+    /// a unit without a valid callback has no score. Summed from the daily rollup kept with every demand change.
+    ///
+    ///
+    /// - Remark: HTTP `GET /rankings`.
+    /// - Remark: Generated from `#/paths//rankings/get(getRanking)`.
+    public func getRanking(
+        query: Operations.GetRanking.Input.Query,
+        headers: Operations.GetRanking.Input.Headers = .init()
+    ) async throws -> Operations.GetRanking.Output {
+        try await getRanking(Operations.GetRanking.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 发布排名 Publish the ranking as an immutable snapshot (city supervisors and administrators)
+    ///
+    /// - Remark: HTTP `POST /rankings`.
+    /// - Remark: Generated from `#/paths//rankings/post(publishRanking)`.
+    public func publishRanking(
+        query: Operations.PublishRanking.Input.Query,
+        headers: Operations.PublishRanking.Input.Headers = .init()
+    ) async throws -> Operations.PublishRanking.Output {
+        try await publishRanking(Operations.PublishRanking.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 已发布排名 The published snapshots of a period, newest first
+    ///
+    /// - Remark: HTTP `GET /rankings/snapshots`.
+    /// - Remark: Generated from `#/paths//rankings/snapshots/get(listRankingSnapshots)`.
+    public func listRankingSnapshots(
+        query: Operations.ListRankingSnapshots.Input.Query,
+        headers: Operations.ListRankingSnapshots.Input.Headers = .init()
+    ) async throws -> Operations.ListRankingSnapshots.Output {
+        try await listRankingSnapshots(Operations.ListRankingSnapshots.Input(
+            query: query,
+            headers: headers
+        ))
     }
 }
 

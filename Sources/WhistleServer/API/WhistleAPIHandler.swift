@@ -16,6 +16,7 @@ struct WhistleAPIHandler: APIProtocol {
     let desk: DispatchDesk
     let sessions: SessionRepository
     let people: PeopleRepository
+    let rankings: RankingRepository
     let auth: AuthSettings
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.

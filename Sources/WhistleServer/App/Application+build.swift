@@ -54,7 +54,8 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
             try rules.load(imported: try await CalendarRepository(store: store).all(),
                            unitCalendars: try await UnitRepository(store: store).calendarCodes(),
                            policies: try await PolicyRepository(store: store).all(LoopPolicy.self),
-                           whistlePolicies: try await PolicyRepository(store: store).all(WhistlePolicy.self))
+                           whistlePolicies: try await PolicyRepository(store: store).all(WhistlePolicy.self),
+                           assessmentSchemes: try await PolicyRepository(store: store).all(AssessmentScheme.self))
             try await desk.refresh()
         }
         logger.info("whistle ready", metadata: ["db": "\(settings.database)"])
@@ -85,7 +86,7 @@ func buildRouter(
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: demands, whistles: WhistleRepository(store: store), feed: feed,
             party: PartyWorkRepository(store: store), taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store),
-            desk: desk, sessions: sessions, people: PeopleRepository(store: store),
+            desk: desk, sessions: sessions, people: PeopleRepository(store: store), rankings: RankingRepository(store: store),
             auth: AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),

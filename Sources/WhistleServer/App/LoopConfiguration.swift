@@ -6,7 +6,8 @@ import WhistleCore
 /// Resources/calendars, overridden year by year by those imported with `whistle calendar import`. Business
 /// hours: each unit's `calendar` code (`office` by default). Rule values: the version of ``LoopPolicy`` in
 /// force at the instant of each decision (`whistle rules set`; Beijing's defaults when none is stored), and
-/// likewise of ``WhistlePolicy`` for whistles (`whistle rules set --whistle`). Loaded at start; changes apply
+/// likewise of ``WhistlePolicy`` for whistles (`whistle rules set --whistle`) and ``AssessmentScheme`` for
+/// rankings (`--assessment`). Loaded at start; changes apply
 /// from the next start.
 final class LoopConfiguration: Sendable {
     private struct State: Sendable {
@@ -14,6 +15,7 @@ final class LoopConfiguration: Sendable {
         var policies: [LoopPolicy]
         var whistlePolicies: [WhistlePolicy]
         var schedules: [HolidaySchedule]
+        var assessmentSchemes: [AssessmentScheme] = [.beijing]
     }
 
     private let bundled: [HolidaySchedule]
@@ -35,6 +37,9 @@ final class LoopConfiguration: Sendable {
         state.withLock { WhistlePolicy.inForce(at: instant, among: $0.whistlePolicies) ?? .default }
     }
 
+    /// The assessment scheme versions (`whistle rules set --assessment`; Beijing's when none is stored).
+    var assessmentSchemes: [AssessmentScheme] { state.withLock { $0.assessmentSchemes } }
+
     /// The holiday schedules in use, oldest year first, and the rule versions: what `GET /calendars` and
     /// `GET /policies` show.
     var schedules: [HolidaySchedule] { state.withLock { $0.schedules } }
@@ -42,14 +47,16 @@ final class LoopConfiguration: Sendable {
 
     /// Applies what the database holds: imported schedules, the units' calendar codes, the rule versions.
     func load(
-        imported: [HolidaySchedule], unitCalendars: [String: String], policies: [LoopPolicy], whistlePolicies: [WhistlePolicy]
+        imported: [HolidaySchedule], unitCalendars: [String: String], policies: [LoopPolicy], whistlePolicies: [WhistlePolicy],
+        assessmentSchemes: [AssessmentScheme]
     ) throws {
         let years = Set(imported.map(\.year))
         let schedules = (bundled.filter { !years.contains($0.year) } + imported).sorted { $0.year < $1.year }
         let calendar = try Self.calendars(schedules: schedules, unitCalendars: unitCalendars)
         state.withLock {
             $0 = State(calendar: calendar, policies: policies.isEmpty ? [.beijing] : policies,
-                       whistlePolicies: whistlePolicies.isEmpty ? [.default] : whistlePolicies, schedules: schedules)
+                       whistlePolicies: whistlePolicies.isEmpty ? [.default] : whistlePolicies, schedules: schedules,
+                       assessmentSchemes: assessmentSchemes.isEmpty ? [.beijing] : assessmentSchemes)
         }
     }
 

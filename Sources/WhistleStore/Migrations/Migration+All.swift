@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -335,7 +335,7 @@ extension Migration {
     /// 2026-11-21: what each unit's assessment adds up, per Beijing day (``DayTally``), kept in the same
     /// transaction as every demand change, so a ranking sums ~30 rows a unit instead of scanning demands.
     static let tallies = Migration(id: 13, name: "0013_unit_day_tallies") { _ in
-        let counts = TallyRollup.columns.map { "\($0.name) BIGINT NOT NULL DEFAULT 0" }.joined(separator: ",\n    ")
+        let counts = TallyRollup.columns.map { "\($0.name) BIGINT NOT NULL DEFAULT 0" }.joined(separator: ", ")
         return [
             """
             CREATE TABLE unit_day_tallies (
@@ -346,6 +346,24 @@ extension Migration {
             )
             """,
             "CREATE INDEX unit_day_tallies_by_day ON unit_day_tallies (day, unit_code)",
+        ]
+    }
+
+    /// 2026-11-21: assessment scheme versions by effective day, and published rankings (immutable: publishing
+    /// again adds a snapshot).
+    static let rankings = Migration(id: 14, name: "0014_rankings") { _ in
+        [
+            "CREATE TABLE assessment_schemes (effective_from TEXT PRIMARY KEY, document TEXT NOT NULL, saved_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE ranking_snapshots (
+                id TEXT PRIMARY KEY,
+                period_label TEXT NOT NULL,
+                unit_group TEXT NOT NULL,
+                published_at BIGINT NOT NULL,
+                document TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX ranking_snapshots_by_period ON ranking_snapshots (period_label, unit_group, published_at)",
         ]
     }
 }

@@ -20,7 +20,13 @@ extension WhistlePolicy: StoredPolicy {
     public static let auditSubject = "whistle_policy"
 }
 
-/// Versions of local rules, one per effective day (`whistle rules set`): the closed loop's and the whistle's.
+extension AssessmentScheme: StoredPolicy {
+    public static let table = "assessment_schemes"
+    public static let auditSubject = "assessment_scheme"
+}
+
+/// Versions of local rules, one per effective day (`whistle rules set`): the closed loop's, the whistle's and
+/// the assessment's.
 /// Setting a version for a day that has one replaces it; every change is in the audit log with the document
 /// it set.
 public struct PolicyRepository: Sendable {

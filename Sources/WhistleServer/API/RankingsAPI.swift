@@ -1,0 +1,86 @@
+import Foundation
+import WhistleAPI
+import WhistleCore
+import WhistleStore
+
+/// Rankings over HTTP (一张卷子, SPEC §6): the live table of a group and period, summed from the daily
+/// rollup, and its publication as an immutable snapshot. Departments are blended with their street whistle
+/// scores in the period.
+extension WhistleAPIHandler {
+    func getRanking(_ input: Operations.GetRanking.Input) async throws -> Operations.GetRanking.Output {
+        _ = try RequestActor.required()
+        let (period, group) = try Self.ranking(input.query.group.rawValue, input.query.period, schemes: configuration.assessmentSchemes)
+        let snapshot = try await ranking(period, group, at: clock())
+        return .ok(.init(body: .json(.init(snapshot, period: period, id: nil, published: false, units: desk.advisor.units))))
+    }
+
+    func publishRanking(_ input: Operations.PublishRanking.Input) async throws -> Operations.PublishRanking.Output {
+        let actor = try RequestActor.required()
+        guard [.supervisor, .administrator].contains(actor.role), actor.unitCode == cityCode else { throw AssessmentAccessError.mayNotPublish }
+        let (period, group) = try Self.ranking(input.query.group.rawValue, input.query.period, schemes: configuration.assessmentSchemes)
+        let snapshot = try await ranking(period, group, at: clock())
+        let id = try await rankings.publish(snapshot, by: actor)
+        return .created(.init(body: .json(.init(snapshot, period: period, id: id, published: true, units: desk.advisor.units))))
+    }
+
+    func listRankingSnapshots(_ input: Operations.ListRankingSnapshots.Input) async throws -> Operations.ListRankingSnapshots.Output {
+        _ = try RequestActor.required()
+        let (period, group) = try Self.ranking(input.query.group.rawValue, input.query.period, schemes: configuration.assessmentSchemes)
+        let units = desk.advisor.units
+        return .ok(.init(body: .json(.init(items: try await rankings.snapshots(period: period.label, group: group).map {
+            .init($0.snapshot, period: period, id: $0.id, published: true, units: units)
+        }))))
+    }
+
+    /// The live ranking: every unit of the group (idle ones too), its tally over the period's days, scored
+    /// under the scheme that assesses the period.
+    private func ranking(_ period: AssessmentPeriod, _ group: UnitGroup, at now: Date) async throws -> RankingSnapshot {
+        let scheme = AssessmentScheme.assessing(period, among: configuration.assessmentSchemes) ?? .beijing
+        let members = desk.advisor.units.values.filter { UnitGroup(kind: $0.kind, code: $0.code) == group }.map(\.code)
+        let summed = try await rankings.tallies(from: period.firstDay, through: period.lastDay)
+        var whistleShares: [String: Double] = [:]
+        if group == .cityDepartments {
+            for figures in WhistleFigures.bySummonedUnit(try await whistles.raised(from: period.start, to: period.end, district: nil)) {
+                whistleShares[figures.unitCode] = figures.meanScoreShare
+            }
+        }
+        return RankingSnapshot(
+            period: period, group: group, scheme: scheme, publishedAt: now,
+            tallies: Dictionary(uniqueKeysWithValues: members.map { ($0, summed[$0] ?? .zero) }), whistleShares: whistleShares)
+    }
+
+    private static func ranking(_ group: String, _ label: String, schemes: [AssessmentScheme]) throws -> (AssessmentPeriod, UnitGroup) {
+        // Periods are cut by the start day of the newest scheme; the period found is then assessed by its own.
+        let startDay = schemes.max { $0.effectiveFrom < $1.effectiveFrom }?.periodStartDay ?? AssessmentScheme.beijing.periodStartDay
+        guard let period = AssessmentPeriod(label: label, startDay: startDay) else {
+            throw RequestError.invalidParameter(name: "period", reason: "应为 YYYY-MM / YYYY-MM expected")
+        }
+        return (period, UnitGroup(rawValue: group)!)
+    }
+}
+
+/// Why a ranking was not published.
+enum AssessmentAccessError: DomainError {
+    case mayNotPublish
+
+    var code: String { "assessment.may_not_publish" }
+    var kind: DomainErrorKind { .forbidden }
+    var messageZh: String { "只有市级督办或管理员可以发布排名" }
+    var messageEn: String { "only the city's supervisors and administrators publish rankings" }
+}
+
+extension Components.Schemas.Ranking {
+    init(_ snapshot: RankingSnapshot, period: AssessmentPeriod, id: String?, published: Bool, units: [String: OrgUnit]) {
+        self.init(
+            id: id, periodLabel: snapshot.periodLabel, firstDay: period.firstDay.description, lastDay: period.lastDay.description,
+            group: snapshot.group.rawValue, schemeEffectiveFrom: snapshot.schemeEffectiveFrom.description,
+            publishedAt: published ? snapshot.publishedAt : nil,
+            rows: snapshot.rows.map { row in
+                .init(
+                    unitCode: row.unitCode, unitName: units[row.unitCode]?.name ?? row.unitCode, rank: row.rank,
+                    responseRate: row.score?.responseRate, resolutionRate: row.score?.resolutionRate, satisfactionRate: row.score?.satisfactionRate,
+                    composite: row.score?.composite, whistleScore: row.score?.whistleScore, result: row.score?.result,
+                    validCallbacks: row.tally.callbacks.valid, filed: row.tally.filed)
+            })
+    }
+}
