@@ -12,7 +12,7 @@ public enum DispatchAccess {
     }
 
     public static func mayEditRules(in area: String, _ actor: Actor, cityCode: String?) -> Bool {
-        actor.role == .administrator && (actor.unitCode == cityCode || (actor.unitCode.count == 6 && area.hasPrefix(actor.unitCode)))
+        Administration.covers(area, for: actor, cityCode: cityCode)
     }
 }
 

@@ -74,10 +74,3 @@ public struct DayTally: Sendable, Hashable {
         return sums.values.filter { $0.tally != .zero }.sorted { ($0.unitCode, $0.day.dayNumber) < ($1.unitCode, $1.day.dayNumber) }
     }
 }
-
-extension CalendarDay {
-    /// The Beijing date (UTC+8) of an instant.
-    public init(beijing instant: Date) {
-        self.init(dayNumber: Int(((instant.timeIntervalSince1970 + 8 * 3_600) / 86_400).rounded(.down)))
-    }
-}

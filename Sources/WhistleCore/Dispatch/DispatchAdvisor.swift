@@ -50,14 +50,17 @@ public struct DispatchAdvisor: Sendable {
     }
 
     public let units: [String: OrgUnit]
+    /// The root of the organisation tree, whose administrators keep the taxonomy and every account.
+    public let cityCode: String?
     public let grids: GridIndex
     public let gazetteer: Gazetteer
     public let router: DutyRouter
-    public let categoryModel: Model?
-    public let unitModel: Model?
+    public private(set) var categoryModel: Model?
+    public private(set) var unitModel: Model?
 
     public init(units: [OrgUnit], taxonomy: Taxonomy, rules: [DutyRule], categoryModel: Model?, unitModel: Model?) {
         self.units = Dictionary(units.map { ($0.code, $0) }, uniquingKeysWith: { _, last in last })
+        cityCode = units.first { $0.parentCode == nil }?.code
         grids = GridIndex(units.compactMap { unit in unit.kind == .grid ? unit.boundary.map { (unit.code, $0) } : nil })
         gazetteer = Gazetteer(units)
         router = DutyRouter(rules: rules, taxonomy: taxonomy)
@@ -66,6 +69,16 @@ public struct DispatchAdvisor: Sendable {
     }
 
     public var taxonomy: Taxonomy { router.taxonomy }
+
+    /// The same advisor with a newer model for `target`.
+    public func serving(_ model: Model, for target: ClassifierTarget) -> DispatchAdvisor {
+        var advisor = self
+        switch target {
+        case .category: advisor.categoryModel = model
+        case .unit: advisor.unitModel = model
+        }
+        return advisor
+    }
 
     /// The place of a draft: by its coordinates when they fall in a grid, else by the names in its address.
     public func place(coordinate: Coordinate?, address: String) -> Place? {

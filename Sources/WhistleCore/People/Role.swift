@@ -126,13 +126,20 @@ public enum PeopleError: DomainError, Equatable {
     }
 }
 
-/// Who keeps the accounts (SPEC §1): the city's administrators for every unit, a district's administrators
-/// for the units of their district (its divisions and its organisations); a unit's leader sees its people.
-public enum PeopleAccess {
+/// What an administrator keeps (accounts, duty rules): the city's administrators every unit, a district's
+/// administrators the units of their district (its divisions and its organisations).
+public enum Administration {
     /// `cityCode`: the root of the organisation tree.
-    public static func mayManage(_ unitCode: String, _ actor: Actor, cityCode: String?) -> Bool {
+    public static func covers(_ unitCode: String, for actor: Actor, cityCode: String?) -> Bool {
         guard actor.role == .administrator else { return false }
         return actor.unitCode == cityCode || (actor.unitCode.count == 6 && UnitCode.area(of: unitCode).hasPrefix(actor.unitCode))
+    }
+}
+
+/// Who keeps the accounts (SPEC §1): the administrators covering the unit; a unit's leader sees its people.
+public enum PeopleAccess {
+    public static func mayManage(_ unitCode: String, _ actor: Actor, cityCode: String?) -> Bool {
+        Administration.covers(unitCode, for: actor, cityCode: cityCode)
     }
 
     public static func maySee(_ unitCode: String, _ actor: Actor, cityCode: String?) -> Bool {

@@ -21,4 +21,9 @@ extension EffectiveDated {
 extension CalendarDay {
     /// 00:00 of the day in Beijing time (UTC+8, no daylight saving), where every local rule is dated.
     public var startInBeijing: Date { Date(timeIntervalSince1970: Double(dayNumber) * 86_400 - 8 * 3_600) }
+
+    /// The Beijing date of an instant: the inverse of ``startInBeijing``.
+    public init(beijing instant: Date) {
+        self.init(dayNumber: Int(((instant.timeIntervalSince1970 + 8 * 3_600) / 86_400).rounded(.down)))
+    }
 }

@@ -80,8 +80,8 @@ extension WhistleAPIHandler {
             let chain = Set(advisor.chain(of: area))
             rules = rules.filter { chain.contains($0.areaCode) }
         }
-        if let day = input.query.inForceOn {
-            guard let day = CalendarDay(day) else { throw RequestError.invalidParameter(name: "inForceOn", reason: "应为 YYYY-MM-DD") }
+        if let text = input.query.inForceOn {
+            let day = try RequestError.day(text, "inForceOn")
             rules = rules.filter { $0.isInForce(at: day.startInBeijing) }
         }
         return .ok(.init(body: .json(.init(items: advisor.router.inPrecedenceOrder(rules).map(Components.Schemas.DutyRule.init)))))
@@ -91,19 +91,15 @@ extension WhistleAPIHandler {
         let actor = try RequestActor.required()
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
         guard DispatchAccess.mayEditRules(in: body.areaCode, actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditRules(area: body.areaCode) }
-        func target(_ text: String, _ field: String) throws -> UnitTarget {
+        func target(_ text: String) throws -> UnitTarget {
             guard let target = UnitTarget(text) else { throw DutyRuleError.invalidUnit(text) }
             return target
         }
-        func day(_ text: String, _ field: String) throws -> CalendarDay {
-            guard let day = CalendarDay(text) else { throw RequestError.invalidParameter(name: field, reason: "应为 YYYY-MM-DD") }
-            return day
-        }
         let rule = DutyRule(
             id: "R" + UUID().uuidString.prefix(8).lowercased(), categoryCode: body.categoryCode, areaCode: body.areaCode,
-            primary: try target(body.primary, "primary"), coHandlers: try (body.coHandlers ?? []).map { try target($0, "coHandlers") },
-            priority: body.priority ?? 0, effectiveFrom: try day(body.effectiveFrom, "effectiveFrom"),
-            effectiveUntil: try body.effectiveUntil.map { try day($0, "effectiveUntil") }, note: body.note ?? "")
+            primary: try target(body.primary), coHandlers: try (body.coHandlers ?? []).map(target),
+            priority: body.priority ?? 0, effectiveFrom: try RequestError.day(body.effectiveFrom, "effectiveFrom"),
+            effectiveUntil: try body.effectiveUntil.map { try RequestError.day($0, "effectiveUntil") }, note: body.note ?? "")
         try await duties.add([rule], file: nil, by: AuditActor(actor), now: clock())
         try await desk.refresh()
         return .created(.init(body: .json(.init(rule))))
@@ -112,7 +108,7 @@ extension WhistleAPIHandler {
     func endDutyRule(_ input: Operations.EndDutyRule.Input) async throws -> Operations.EndDutyRule.Output {
         let actor = try RequestActor.required()
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
-        guard let day = CalendarDay(body.effectiveUntil) else { throw RequestError.invalidParameter(name: "effectiveUntil", reason: "应为 YYYY-MM-DD") }
+        let day = try RequestError.day(body.effectiveUntil, "effectiveUntil")
         guard let stored = desk.advisor.router.rules.first(where: { $0.id == input.path.id }) else { throw DutyRuleError.ruleNotFound(input.path.id) }
         guard DispatchAccess.mayEditRules(in: stored.areaCode, actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditRules(area: stored.areaCode) }
         let rule = try await duties.end(input.path.id, from: day, by: actor, now: clock())
@@ -121,7 +117,7 @@ extension WhistleAPIHandler {
     }
 
     /// The root of the organisation tree, whose administrators keep the taxonomy and every account.
-    var cityCode: String? { desk.advisor.units.values.first { $0.parentCode == nil }?.code }
+    var cityCode: String? { desk.advisor.cityCode }
 
     private func changeTaxonomy(_ change: CategoryChange) async throws -> (WhistleCore.Category, Taxonomy) {
         let actor = try RequestActor.required()

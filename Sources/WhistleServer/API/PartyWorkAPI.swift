@@ -53,7 +53,7 @@ extension WhistleAPIHandler {
         switch body.action {
         case .take: step = .take(memberID: try need(body.memberId, "memberId"))
         case .logHours:
-            guard let day = CalendarDay(try need(body.day, "day")) else { throw RequestError.invalidParameter(name: "day", reason: "应为 YYYY-MM-DD") }
+            let day = try RequestError.day(try need(body.day, "day"), "day")
             step = .logHours(memberID: try need(body.memberId, "memberId"), hours: try need(body.hours, "hours"), day: day, note: body.note)
         case .close: step = .close
         }

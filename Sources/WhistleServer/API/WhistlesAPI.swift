@@ -124,8 +124,7 @@ extension WhistleAPIHandler {
 
     /// `[from 00:00, the day after to 00:00)` in Beijing time; at most 366 days.
     static func period(_ from: String, _ to: String) throws -> (Date, Date) {
-        guard let first = CalendarDay(from) else { throw RequestError.invalidParameter(name: "from", reason: "应为 YYYY-MM-DD") }
-        guard let last = CalendarDay(to) else { throw RequestError.invalidParameter(name: "to", reason: "应为 YYYY-MM-DD") }
+        let first = try RequestError.day(from, "from"), last = try RequestError.day(to, "to")
         guard first <= last, last.dayNumber - first.dayNumber < 366 else {
             throw RequestError.invalidParameter(name: "to", reason: "应不早于 from 且不超过 366 天 / not before from and within 366 days")
         }

@@ -113,8 +113,9 @@ struct Open311Routes {
         let now = clock()
         var publicQuery: DemandRepository.PublicQuery
         if let ids = query.list("service_request_id") {
-            publicQuery = .init(channels: Self.publicChannels, numbers: ids, categories: nil, open: nil, received: Date.distantPast...now, updated: nil, offset: 0,
-                                limit: Self.maximumPageSize)
+            publicQuery = .init(
+                channels: Self.publicChannels, numbers: ids, categories: nil, open: nil, received: Date.distantPast...now, updated: nil,
+                offset: 0, limit: Self.maximumPageSize)
         } else {
             let end = try query.date("end_date") ?? now
             let start = try query.date("start_date") ?? end.addingTimeInterval(-Self.maximumWindow)
@@ -133,29 +134,31 @@ struct Open311Routes {
             let page = try query.integer("page", in: 1...1_000_000) ?? 1
             let after = try query.date("updated_after"), before = try query.date("updated_before")
             publicQuery = .init(
-                channels: Self.publicChannels, numbers: nil, categories: categories, open: statuses.count == 1 ? statuses.contains("open") : nil, received: start...end,
+                channels: Self.publicChannels, numbers: nil, categories: categories, open: statuses.count == 1 ? statuses.contains("open") : nil,
+                received: start...end,
                 updated: after != nil || before != nil ? (after ?? .distantPast)...(before ?? .distantFuture) : nil,
                 offset: (page - 1) * pageSize, limit: pageSize)
         }
         // 保密 is inside the document; a page can be shorter than page_size by the confidential demands on it.
         let found = try await demands.publicDemands(publicQuery).filter { !$0.complainant.confidential }
-        let rules = configuration.rules(at: now)
+        let rules = configuration.rules(at: now), advisor = desk.advisor
         var items: [Open311Value] = []
         for demand in found {
             let notes = query.flag("extensions") ? try await demands.events(of: demand.id) : nil
-            items.append(record(demand, rules: rules, notes: notes, base: base))
+            items.append(record(demand, advisor: advisor, rules: rules, at: now, notes: notes, base: base))
         }
         return .list(item: "request", items)
     }
 
     /// A demand as a GeoReport request: Whistle's states onto open/closed with the state in `status_notes`,
     /// the primary unit onto `agency_responsible`, the resolution deadline onto `expected_datetime`.
-    private func record(_ demand: Demand, rules: LoopRules, notes: [AuditEntry]?, base: String) -> Open311Value {
-        let advisor = desk.advisor
+    private func record(
+        _ demand: Demand, advisor: DispatchAdvisor, rules: LoopRules, at now: Date, notes: [AuditEntry]?, base: String
+    ) -> Open311Value {
         let category = demand.categoryCode.flatMap { advisor.taxonomy.category($0) }
         let primary = demand.primaryOrder
         let expected = primary.flatMap { order in
-            try? order.resolution.dueAt(rules.calendar(forUnit: order.unitCode), asOf: clock())
+            try? order.resolution.dueAt(rules.calendar(forUnit: order.unitCode), asOf: now)
         }
         var fields: [(String, Open311Value)] = [
             ("service_request_id", .text(demand.number)), ("status", .text(demand.status.isTerminal ? "closed" : "open")),

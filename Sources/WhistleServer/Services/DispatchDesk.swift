@@ -6,8 +6,8 @@ import WhistleCore
 import WhistleStore
 
 /// Keeps this server's ``DispatchAdvisor`` current and retrains the classifiers on schedule. It polls a
-/// fingerprint of units, taxonomy, duty rules and classifier versions (`dispatch.reload`) and rebuilds
-/// only when something changed, on any node; an edit through this server's API rebuilds at once.
+/// fingerprint of units, taxonomy and duty rules and the classifiers' newest versions (`dispatch.reload`)
+/// and rebuilds only what changed, on any node; an edit through this server's API rebuilds at once.
 ///
 /// Retraining (`classifier.retrain`, days; 0 = never): when the newest version of a target is older than
 /// that, or there is none, the newest `classifier.limit` closed demands are learned again and stored as a
@@ -57,22 +57,26 @@ final class DispatchDesk: Service, Sendable {
     func refresh() async throws {
         let sources = DispatchSources(store: store)
         let fingerprint = try await sources.fingerprint()
-        guard fingerprint != state.withLock({ $0.fingerprint }) else { return }
         let classifiers = ClassifierRepository(store: store)
-        var models: [ClassifierTarget: StoredClassifier] = [:]
-        for target in ClassifierTarget.allCases {
-            models[target] = try await classifiers.load(target)
-        }
-        func model(_ target: ClassifierTarget) -> DispatchAdvisor.Model? {
-            models[target].map { DispatchAdvisor.Model(version: $0.version, classifier: $0.classifier) }
-        }
-        let advisor = DispatchAdvisor(
+        var newest: [ClassifierTarget: Int] = [:]
+        for target in ClassifierTarget.allCases { newest[target] = try await classifiers.latest(target)?.version }
+        let (known, current) = state.withLock { ($0.fingerprint, $0.advisor) }
+        let served: [ClassifierTarget: Int] = [.category: current.categoryModel?.version, .unit: current.unitModel?.version].compactMapValues { $0 }
+        guard fingerprint != known || newest != served else { return }
+        // Units, grids, taxonomy and rules are rebuilt only when they changed; a model only when its version did.
+        var advisor = fingerprint == known ? current : DispatchAdvisor(
             units: try await sources.units(), taxonomy: try await TaxonomyRepository(store: store).taxonomy(),
-            rules: try await DutyRuleRepository(store: store).rules(), categoryModel: model(.category), unitModel: model(.unit))
+            rules: try await DutyRuleRepository(store: store).rules(), categoryModel: current.categoryModel, unitModel: current.unitModel)
+        var loaded: [StoredClassifier] = []
+        for target in ClassifierTarget.allCases where newest[target] != served[target] {
+            guard let stored = try await classifiers.load(target) else { continue }
+            advisor = advisor.serving(DispatchAdvisor.Model(version: stored.version, classifier: stored.classifier), for: target)
+            loaded.append(stored)
+        }
         state.withLock {
             $0.advisor = advisor
             $0.fingerprint = fingerprint
-            for (target, stored) in models { $0.nextTraining[target] = stored.trainedAt.addingTimeInterval(retrainEvery) }
+            for stored in loaded { $0.nextTraining[stored.target] = stored.trainedAt.addingTimeInterval(retrainEvery) }
         }
         logger.info("dispatch advisor rebuilt", metadata: [
             "units": "\(advisor.units.count)", "grids": "\(advisor.grids.count)", "categories": "\(advisor.taxonomy.categories.count)",

@@ -78,6 +78,12 @@ extension RequestError {
         }
         return value
     }
+
+    /// A `YYYY-MM-DD` parameter as a day, or the refusal naming the parameter.
+    static func day(_ text: String, _ name: String) throws -> CalendarDay {
+        guard let day = CalendarDay(text) else { throw RequestError.invalidParameter(name: name, reason: "应为 YYYY-MM-DD") }
+        return day
+    }
 }
 
 /// An internal fault: the client learns only that it happened.

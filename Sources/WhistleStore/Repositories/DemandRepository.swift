@@ -207,11 +207,7 @@ public struct DemandRepository: Sendable {
     }
 
     /// The Beijing calendar date, yyyyMMdd.
-    static func day(of instant: Date) -> String {
-        let beijing = instant.addingTimeInterval(8 * 3600)
-        let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: beijing)
-        return String(format: "%04d%02d%02d", components.year ?? 0, components.month ?? 0, components.day ?? 0)
-    }
+    static func day(of instant: Date) -> String { CalendarDay(beijing: instant).basicDescription }
 
     /// Ascending order of the key is newest first.
     static func sortKey(_ demand: Demand) -> String { sortKey(createdAt: demand.createdAt, id: demand.id) }

@@ -10,16 +10,16 @@ public struct DispatchSources: Sendable {
 
     public init(store: any Store) { self.store = store }
 
-    /// Changes whenever a unit, category, duty rule or classifier version is added or changed.
+    /// Changes whenever a unit, category or duty rule is added or changed (classifier versions are checked
+    /// on their own: a new model needs no rebuild of the place index).
     public func fingerprint() async throws -> String {
         try await store.read { db in
             let row = try await db.raw("""
                 SELECT (SELECT COUNT(*) FROM units) AS a, (SELECT MAX(updated_at) FROM units) AS b,
                        (SELECT COUNT(*) FROM categories) AS c, (SELECT MAX(updated_at) FROM categories) AS d,
-                       (SELECT COUNT(*) FROM duty_rules) AS e, (SELECT MAX(updated_at) FROM duty_rules) AS f,
-                       (SELECT COUNT(*) FROM classifier_models) AS g
+                       (SELECT COUNT(*) FROM duty_rules) AS e, (SELECT MAX(updated_at) FROM duty_rules) AS f
                 """).first()
-            return try ["a", "b", "c", "d", "e", "f", "g"].map { try row?.decode(column: $0, as: Int64?.self).map(String.init) ?? "-" }.joined(separator: "/")
+            return try ["a", "b", "c", "d", "e", "f"].map { try row?.decode(column: $0, as: Int64?.self).map(String.init) ?? "-" }.joined(separator: "/")
         }
     }
 
