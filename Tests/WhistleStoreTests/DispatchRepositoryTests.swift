@@ -110,8 +110,8 @@ import WhistleTestSupport
     }
 }
 
-/// The assessment rollup (`unit_day_tallies`) kept in the demand transaction equals the tallies computed
-/// afresh from the demands, through reopenings and later callbacks, on every configured engine.
+/// The rollups kept in the demand transaction (`unit_day_tallies`, `demand_day_volumes`) equal the tallies and
+/// volumes computed afresh from the demands, through reopenings and later callbacks, on every configured engine.
 @Suite struct TallyRollupTests {
     typealias Loop = DemandRepositoryTests
 
@@ -152,6 +152,11 @@ import WhistleTestSupport
                 }
             }
             #expect(rolled == fresh)
+            for dimension in DemandVolume.Dimension.allCases {
+                var received: [String: Int] = [:]
+                for id in ids { for entry in DemandVolume.contributions(of: try await demands.demand(id: id)) where entry.dimension == dimension { received[entry.key, default: 0] += 1 } }
+                #expect(try await VolumeRollup.volumes(dimension, from: from, through: through, store: store) == received, "\(dimension)")
+            }
             // 3 filed; 2 handled on time (each order once), 1 handled again after reopening; 2 closed; the last
             // callback of each demand: one 满意, one 基本满意 — the superseded 不满意 no longer counts.
             let cgw = try #require(rolled[Loop.department])

@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -364,6 +364,38 @@ extension Migration {
             )
             """,
             "CREATE INDEX ranking_snapshots_by_period ON ranking_snapshots (period_label, unit_group, published_at)",
+        ]
+    }
+
+    /// 2026-11-21: demands received per day along channel, type, category and area (for reports), filled from
+    /// the demands already stored; and whether an order is overdue or supervised, for the lists leaders read.
+    /// Orders stored before are projected again at their next change.
+    static let reports = Migration(id: 15, name: "0015_reports") { engine in
+        let day = engine == .postgres
+            ? "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
+            : "date(created_at / 1000, 'unixepoch', '+8 hours')"
+        let area = "CASE WHEN length(area_code) >= 9 THEN substr(area_code, 1, 9) WHEN length(area_code) >= 6 THEN substr(area_code, 1, 6) ELSE '-' END"
+        return [
+            """
+            CREATE TABLE demand_day_volumes (
+                day TEXT NOT NULL,
+                dimension TEXT NOT NULL,
+                key TEXT NOT NULL,
+                received BIGINT NOT NULL,
+                PRIMARY KEY (day, dimension, key)
+            )
+            """,
+            "CREATE INDEX demand_day_volumes_by_dimension ON demand_day_volumes (dimension, day)",
+        ] + [("channel", "channel"), ("type", "json_type"), ("category", "COALESCE(category_code, '-')"), ("area", area)].map { dimension, key in
+            let key = key == "json_type" ? (engine == .postgres ? "CAST(document AS JSONB) ->> 'type'" : "json_extract(document, '$.type')") : key
+            return """
+                INSERT INTO demand_day_volumes (day, dimension, key, received)
+                SELECT \(day), '\(dimension)', \(key), COUNT(*) FROM demands GROUP BY \(day), \(key)
+                """
+        } + [
+            "ALTER TABLE work_orders ADD COLUMN overdue BOOLEAN NOT NULL DEFAULT FALSE",
+            "ALTER TABLE work_orders ADD COLUMN supervised BOOLEAN NOT NULL DEFAULT FALSE",
+            "CREATE INDEX work_orders_needing_attention ON work_orders (unit_code) WHERE overdue OR supervised",
         ]
     }
 }

@@ -111,6 +111,9 @@ final class IntakeQueue: Sendable {
         }
         try await DemandRepository.insert(decisions.map(\.decision.demand), in: db)
         try await AuditLog.append(decisions.flatMap { $0.decision.events.map(\.auditEntry) }, engine: engine, in: db)
+        if let rules = batch.first?.rules {
+            try await TallyRollup.record(decisions.map { (nil, $0.decision.demand) }, rules: rules, in: db)
+        }
         for (index, decision) in decisions {
             if !decision.demand.orders.isEmpty {
                 try await DemandRepository.record(decision, engine: engine, rules: batch[index].rules, in: db, eventsAlreadyLogged: true)

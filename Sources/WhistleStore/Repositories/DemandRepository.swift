@@ -59,7 +59,7 @@ public struct DemandRepository: Sendable {
         let decision = try Loop.decide(demand, command, by: actor, at: now, rules: rules)
         try await update(decision.demand, from: demand.version, in: db)
         try await record(decision, engine: engine, rules: rules, in: db)
-        try await TallyRollup.record(from: demand, to: decision.demand, rules: rules, in: db)
+        try await TallyRollup.record([(demand, decision.demand)], rules: rules, in: db)
         return decision.demand
     }
 
@@ -166,10 +166,14 @@ public struct DemandRepository: Sendable {
     /// The orders as rows, so a unit's inbox is an index lookup rather than a scan of documents.
     private static func project(_ orders: [WorkOrder], of demandID: String, in db: any SQLDatabase) async throws {
         for order in orders {
+            // 超期待处置: the resolution deadline passed (marked by the deadline service) and no result yet.
+            let overdue = order.isOpen && order.resolution.overdueAt != nil && !order.resolution.isCompleted
+            let supervised = order.isOpen && order.superviseCount > 0
             try await db.raw("""
-                INSERT INTO work_orders (id, demand_id, unit_code, role, status, is_open)
-                VALUES (\(bind: order.id), \(bind: demandID), \(bind: order.unitCode), \(bind: order.role.rawValue), \(bind: order.status.rawValue), \(bind: order.isOpen))
-                ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open
+                INSERT INTO work_orders (id, demand_id, unit_code, role, status, is_open, overdue, supervised)
+                VALUES (\(bind: order.id), \(bind: demandID), \(bind: order.unitCode), \(bind: order.role.rawValue), \(bind: order.status.rawValue),
+                        \(bind: order.isOpen), \(bind: overdue), \(bind: supervised))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open, overdue = excluded.overdue, supervised = excluded.supervised
                 """).run()
         }
     }

@@ -19,12 +19,20 @@ public enum TallyRollup {
         ("handled", \.handled), ("handled_on_time", \.handledOnTime), ("reworked", \.reworked), ("extended", \.extended),
     ]
 
-    /// Adds the change of a demand's contributions to the rollup, in the caller's transaction.
-    static func record(from before: Demand?, to after: Demand, rules: LoopRules, in db: any SQLDatabase) async throws {
+    /// Adds the change of demands' contributions to both rollups (unit tallies and volumes), in the caller's
+    /// transaction; `before` is `nil` for a demand just received.
+    static func record(_ changes: [(before: Demand?, after: Demand)], rules: LoopRules, in db: any SQLDatabase) async throws {
         let calendar = { (unit: String) in rules.calendar(forUnit: unit) }
-        let change = DayTally.difference(
-            from: before.map { DayTally.contributions(of: $0, calendar: calendar) } ?? [],
-            to: DayTally.contributions(of: after, calendar: calendar))
+        let tallies = DayTally.difference(
+            from: changes.flatMap { $0.before.map { DayTally.contributions(of: $0, calendar: calendar) } ?? [] },
+            to: changes.flatMap { DayTally.contributions(of: $0.after, calendar: calendar) })
+        try await add(tallies, in: db)
+        try await VolumeRollup.add(DemandVolume.difference(
+            from: changes.flatMap { $0.before.map(DemandVolume.contributions) ?? [] },
+            to: changes.flatMap { DemandVolume.contributions(of: $0.after) }), in: db)
+    }
+
+    static func add(_ change: [DayTally], in db: any SQLDatabase) async throws {
         let names = columns.map(\.name)
         for entry in change {
             let values = columns.map { SQLBind(entry.tally[keyPath: $0.path]) }
@@ -51,6 +59,52 @@ public enum TallyRollup {
                 tallies[try row.decode(column: "unit_code", as: String.self)] = tally
             }
             return tallies
+        }
+    }
+}
+
+/// Demands received per Beijing day along each ``DemandVolume/Dimension`` (`demand_day_volumes`), kept with
+/// the unit tallies by ``TallyRollup/record(_:rules:in:)``.
+public enum VolumeRollup {
+    static func add(_ change: [DemandVolume], in db: any SQLDatabase) async throws {
+        for entry in change {
+            try await db.raw("""
+                INSERT INTO demand_day_volumes (day, dimension, key, received)
+                VALUES (\(bind: entry.day.description), \(bind: entry.dimension.rawValue), \(bind: entry.key), \(bind: entry.count))
+                ON CONFLICT (day, dimension, key) DO UPDATE SET received = demand_day_volumes.received + excluded.received
+                """).run()
+        }
+    }
+
+    /// Demands received over the days `from`…`through` by key of `dimension`; keys with none are absent.
+    public static func volumes(_ dimension: DemandVolume.Dimension, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [String: Int] {
+        try await store.read { db in
+            var volumes: [String: Int] = [:]
+            for row in try await db.raw("""
+                SELECT key, CAST(SUM(received) AS BIGINT) AS received FROM demand_day_volumes
+                WHERE dimension = \(bind: dimension.rawValue) AND day >= \(bind: from.description) AND day <= \(bind: through.description)
+                GROUP BY key
+                """).all() {
+                let count = try row.decode(column: "received", as: Int.self)
+                if count != 0 { volumes[try row.decode(column: "key", as: String.self)] = count }
+            }
+            return volumes
+        }
+    }
+
+    /// Demands received per day over `from`…`through` along `dimension`: day → key → count (for trends).
+    public static func daily(_ dimension: DemandVolume.Dimension, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [CalendarDay: [String: Int]] {
+        try await store.read { db in
+            var days: [CalendarDay: [String: Int]] = [:]
+            for row in try await db.raw("""
+                SELECT day, key, received FROM demand_day_volumes
+                WHERE dimension = \(bind: dimension.rawValue) AND day >= \(bind: from.description) AND day <= \(bind: through.description)
+                """).all() {
+                let count = try row.decode(column: "received", as: Int.self)
+                guard count != 0, let day = CalendarDay(try row.decode(column: "day", as: String.self)) else { continue }
+                days[day, default: [:]][try row.decode(column: "key", as: String.self)] = count
+            }
+            return days
         }
     }
 }
