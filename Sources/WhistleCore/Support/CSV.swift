@@ -1,6 +1,6 @@
 import Foundation
 
-/// A small RFC 4180 reader: quoted fields, doubled quotes, CR LF or LF line ends, a UTF-8 byte-order mark.
+/// A small RFC 4180 reader (and writer, see Spreadsheet.swift): quoted fields, doubled quotes, CR LF or LF line ends, a UTF-8 byte-order mark.
 /// Each record keeps the 1-based line it starts on, so import errors can name it.
 public enum CSV {
     public struct Record: Sendable, Equatable {
