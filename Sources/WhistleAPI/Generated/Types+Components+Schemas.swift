@@ -3531,6 +3531,429 @@ extension Components {
                 case rows
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Score`.
+        public struct Score: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Score/responseRate`.
+            public var responseRate: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Score/resolutionRate`.
+            public var resolutionRate: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Score/satisfactionRate`.
+            public var satisfactionRate: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Score/composite`.
+            public var composite: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Score/whistleScore`.
+            public var whistleScore: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Score/result`.
+            public var result: Swift.Double
+            /// Creates a new `Score`.
+            ///
+            /// - Parameters:
+            ///   - responseRate:
+            ///   - resolutionRate:
+            ///   - satisfactionRate:
+            ///   - composite:
+            ///   - whistleScore:
+            ///   - result:
+            public init(
+                responseRate: Swift.Double,
+                resolutionRate: Swift.Double,
+                satisfactionRate: Swift.Double,
+                composite: Swift.Double,
+                whistleScore: Swift.Double? = nil,
+                result: Swift.Double
+            ) {
+                self.responseRate = responseRate
+                self.resolutionRate = resolutionRate
+                self.satisfactionRate = satisfactionRate
+                self.composite = composite
+                self.whistleScore = whistleScore
+                self.result = result
+            }
+            public enum CodingKeys: String, CodingKey {
+                case responseRate
+                case resolutionRate
+                case satisfactionRate
+                case composite
+                case whistleScore
+                case result
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BulletinVolume`.
+        public struct BulletinVolume: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BulletinVolume/key`.
+            public var key: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BulletinVolume/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BulletinVolume/count`.
+            public var count: Swift.Int
+            /// In the period before.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulletinVolume/previous`.
+            public var previous: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BulletinVolume/share`.
+            public var share: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/BulletinVolume/per10kResidents`.
+            public var per10kResidents: Swift.Double?
+            /// Creates a new `BulletinVolume`.
+            ///
+            /// - Parameters:
+            ///   - key:
+            ///   - name:
+            ///   - count:
+            ///   - previous: In the period before.
+            ///   - share:
+            ///   - per10kResidents:
+            public init(
+                key: Swift.String,
+                name: Swift.String,
+                count: Swift.Int,
+                previous: Swift.Int,
+                share: Swift.Double? = nil,
+                per10kResidents: Swift.Double? = nil
+            ) {
+                self.key = key
+                self.name = name
+                self.count = count
+                self.previous = previous
+                self.share = share
+                self.per10kResidents = per10kResidents
+            }
+            public enum CodingKeys: String, CodingKey {
+                case key
+                case name
+                case count
+                case previous
+                case share
+                case per10kResidents
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BulletinOrder`.
+        public struct BulletinOrder: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BulletinOrder/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BulletinOrder/unitCode`.
+            public var unitCode: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BulletinOrder/unitName`.
+            public var unitName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/BulletinOrder/categoryCode`.
+            public var categoryCode: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/BulletinOrder/dispatchedAt`.
+            public var dispatchedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/BulletinOrder/superviseCount`.
+            public var superviseCount: Swift.Int
+            /// Creates a new `BulletinOrder`.
+            ///
+            /// - Parameters:
+            ///   - number:
+            ///   - unitCode:
+            ///   - unitName:
+            ///   - categoryCode:
+            ///   - dispatchedAt:
+            ///   - superviseCount:
+            public init(
+                number: Swift.String,
+                unitCode: Swift.String,
+                unitName: Swift.String,
+                categoryCode: Swift.String? = nil,
+                dispatchedAt: Foundation.Date,
+                superviseCount: Swift.Int
+            ) {
+                self.number = number
+                self.unitCode = unitCode
+                self.unitName = unitName
+                self.categoryCode = categoryCode
+                self.dispatchedAt = dispatchedAt
+                self.superviseCount = superviseCount
+            }
+            public enum CodingKeys: String, CodingKey {
+                case number
+                case unitCode
+                case unitName
+                case categoryCode
+                case dispatchedAt
+                case superviseCount
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Bulletin`.
+        public struct Bulletin: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Bulletin/kind`.
+            @frozen public enum KindPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case daily = "daily"
+                case weekly = "weekly"
+                case monthly = "monthly"
+            }
+            /// - Remark: Generated from `#/components/schemas/Bulletin/kind`.
+            public var kind: Components.Schemas.Bulletin.KindPayload
+            /// - Remark: Generated from `#/components/schemas/Bulletin/periodLabel`.
+            public var periodLabel: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Bulletin/firstDay`.
+            public var firstDay: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Bulletin/lastDay`.
+            public var lastDay: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Bulletin/previousFirstDay`.
+            public var previousFirstDay: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Bulletin/previousLastDay`.
+            public var previousLastDay: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Bulletin/schemeEffectiveFrom`.
+            public var schemeEffectiveFrom: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Bulletin/summary`.
+            public struct SummaryPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/received`.
+                public var received: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/previousReceived`.
+                public var previousReceived: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/filed`.
+                public var filed: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/handled`.
+                public var handled: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/onTimeHandlingRate`.
+                public var onTimeHandlingRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/closed`.
+                public var closed: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/score`.
+                public var score: Components.Schemas.Score?
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/previousScore`.
+                public var previousScore: Components.Schemas.Score?
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/overdueNow`.
+                public var overdueNow: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/supervisedNow`.
+                public var supervisedNow: Swift.Int
+                /// Creates a new `SummaryPayload`.
+                ///
+                /// - Parameters:
+                ///   - received:
+                ///   - previousReceived:
+                ///   - filed:
+                ///   - handled:
+                ///   - onTimeHandlingRate:
+                ///   - closed:
+                ///   - score:
+                ///   - previousScore:
+                ///   - overdueNow:
+                ///   - supervisedNow:
+                public init(
+                    received: Swift.Int,
+                    previousReceived: Swift.Int,
+                    filed: Swift.Int,
+                    handled: Swift.Int,
+                    onTimeHandlingRate: Swift.Double? = nil,
+                    closed: Swift.Int,
+                    score: Components.Schemas.Score? = nil,
+                    previousScore: Components.Schemas.Score? = nil,
+                    overdueNow: Swift.Int,
+                    supervisedNow: Swift.Int
+                ) {
+                    self.received = received
+                    self.previousReceived = previousReceived
+                    self.filed = filed
+                    self.handled = handled
+                    self.onTimeHandlingRate = onTimeHandlingRate
+                    self.closed = closed
+                    self.score = score
+                    self.previousScore = previousScore
+                    self.overdueNow = overdueNow
+                    self.supervisedNow = supervisedNow
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case received
+                    case previousReceived
+                    case filed
+                    case handled
+                    case onTimeHandlingRate
+                    case closed
+                    case score
+                    case previousScore
+                    case overdueNow
+                    case supervisedNow
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Bulletin/summary`.
+            public var summary: Components.Schemas.Bulletin.SummaryPayload
+            /// - Remark: Generated from `#/components/schemas/Bulletin/byChannel`.
+            public var byChannel: [Components.Schemas.BulletinVolume]
+            /// - Remark: Generated from `#/components/schemas/Bulletin/byType`.
+            public var byType: [Components.Schemas.BulletinVolume]
+            /// - Remark: Generated from `#/components/schemas/Bulletin/topCategories`.
+            public var topCategories: [Components.Schemas.BulletinVolume]
+            /// - Remark: Generated from `#/components/schemas/Bulletin/byDistrict`.
+            public var byDistrict: [Components.Schemas.BulletinVolume]
+            /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload`.
+            public struct UnitsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/group`.
+                public var group: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/unitCode`.
+                public var unitCode: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/unitName`.
+                public var unitName: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/filed`.
+                public var filed: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/onTimeHandlingRate`.
+                public var onTimeHandlingRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/validCallbacks`.
+                public var validCallbacks: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/score`.
+                public var score: Components.Schemas.Score?
+                /// - Remark: Generated from `#/components/schemas/Bulletin/UnitsPayload/previousScore`.
+                public var previousScore: Components.Schemas.Score?
+                /// Creates a new `UnitsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - group:
+                ///   - unitCode:
+                ///   - unitName:
+                ///   - filed:
+                ///   - onTimeHandlingRate:
+                ///   - validCallbacks:
+                ///   - score:
+                ///   - previousScore:
+                public init(
+                    group: Swift.String,
+                    unitCode: Swift.String,
+                    unitName: Swift.String,
+                    filed: Swift.Int,
+                    onTimeHandlingRate: Swift.Double? = nil,
+                    validCallbacks: Swift.Int,
+                    score: Components.Schemas.Score? = nil,
+                    previousScore: Components.Schemas.Score? = nil
+                ) {
+                    self.group = group
+                    self.unitCode = unitCode
+                    self.unitName = unitName
+                    self.filed = filed
+                    self.onTimeHandlingRate = onTimeHandlingRate
+                    self.validCallbacks = validCallbacks
+                    self.score = score
+                    self.previousScore = previousScore
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case group
+                    case unitCode
+                    case unitName
+                    case filed
+                    case onTimeHandlingRate
+                    case validCallbacks
+                    case score
+                    case previousScore
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Bulletin/units`.
+            public typealias UnitsPayload = [Components.Schemas.Bulletin.UnitsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Bulletin/units`.
+            public var units: Components.Schemas.Bulletin.UnitsPayload
+            /// - Remark: Generated from `#/components/schemas/Bulletin/overdue`.
+            public var overdue: [Components.Schemas.BulletinOrder]
+            /// - Remark: Generated from `#/components/schemas/Bulletin/supervised`.
+            public var supervised: [Components.Schemas.BulletinOrder]
+            /// - Remark: Generated from `#/components/schemas/Bulletin/whistles`.
+            public struct WhistlesPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Bulletin/whistles/count`.
+                public var count: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Bulletin/whistles/per1000Demands`.
+                public var per1000Demands: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Bulletin/whistles/onTimeReportInRate`.
+                public var onTimeReportInRate: Swift.Double?
+                /// - Remark: Generated from `#/components/schemas/Bulletin/whistles/meanMinutesToArrive`.
+                public var meanMinutesToArrive: Swift.Double?
+                /// Creates a new `WhistlesPayload`.
+                ///
+                /// - Parameters:
+                ///   - count:
+                ///   - per1000Demands:
+                ///   - onTimeReportInRate:
+                ///   - meanMinutesToArrive:
+                public init(
+                    count: Swift.Int,
+                    per1000Demands: Swift.Double? = nil,
+                    onTimeReportInRate: Swift.Double? = nil,
+                    meanMinutesToArrive: Swift.Double? = nil
+                ) {
+                    self.count = count
+                    self.per1000Demands = per1000Demands
+                    self.onTimeReportInRate = onTimeReportInRate
+                    self.meanMinutesToArrive = meanMinutesToArrive
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case count
+                    case per1000Demands
+                    case onTimeReportInRate
+                    case meanMinutesToArrive
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Bulletin/whistles`.
+            public var whistles: Components.Schemas.Bulletin.WhistlesPayload
+            /// Creates a new `Bulletin`.
+            ///
+            /// - Parameters:
+            ///   - kind:
+            ///   - periodLabel:
+            ///   - firstDay:
+            ///   - lastDay:
+            ///   - previousFirstDay:
+            ///   - previousLastDay:
+            ///   - schemeEffectiveFrom:
+            ///   - summary:
+            ///   - byChannel:
+            ///   - byType:
+            ///   - topCategories:
+            ///   - byDistrict:
+            ///   - units:
+            ///   - overdue:
+            ///   - supervised:
+            ///   - whistles:
+            public init(
+                kind: Components.Schemas.Bulletin.KindPayload,
+                periodLabel: Swift.String,
+                firstDay: Swift.String,
+                lastDay: Swift.String,
+                previousFirstDay: Swift.String,
+                previousLastDay: Swift.String,
+                schemeEffectiveFrom: Swift.String,
+                summary: Components.Schemas.Bulletin.SummaryPayload,
+                byChannel: [Components.Schemas.BulletinVolume],
+                byType: [Components.Schemas.BulletinVolume],
+                topCategories: [Components.Schemas.BulletinVolume],
+                byDistrict: [Components.Schemas.BulletinVolume],
+                units: Components.Schemas.Bulletin.UnitsPayload,
+                overdue: [Components.Schemas.BulletinOrder],
+                supervised: [Components.Schemas.BulletinOrder],
+                whistles: Components.Schemas.Bulletin.WhistlesPayload
+            ) {
+                self.kind = kind
+                self.periodLabel = periodLabel
+                self.firstDay = firstDay
+                self.lastDay = lastDay
+                self.previousFirstDay = previousFirstDay
+                self.previousLastDay = previousLastDay
+                self.schemeEffectiveFrom = schemeEffectiveFrom
+                self.summary = summary
+                self.byChannel = byChannel
+                self.byType = byType
+                self.topCategories = topCategories
+                self.byDistrict = byDistrict
+                self.units = units
+                self.overdue = overdue
+                self.supervised = supervised
+                self.whistles = whistles
+            }
+            public enum CodingKeys: String, CodingKey {
+                case kind
+                case periodLabel
+                case firstDay
+                case lastDay
+                case previousFirstDay
+                case previousLastDay
+                case schemeEffectiveFrom
+                case summary
+                case byChannel
+                case byType
+                case topCategories
+                case byDistrict
+                case units
+                case overdue
+                case supervised
+                case whistles
+            }
+        }
         /// RFC 9457 problem document.
         ///
         /// - Remark: Generated from `#/components/schemas/Problem`.

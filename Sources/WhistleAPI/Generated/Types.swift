@@ -308,6 +308,19 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /rankings/snapshots`.
     /// - Remark: Generated from `#/paths//rankings/snapshots/get(listRankingSnapshots)`.
     func listRankingSnapshots(_ input: Operations.ListRankingSnapshots.Input) async throws -> Operations.ListRankingSnapshots.Output
+    /// 通报 A bulletin — 日通报, 周汇总 or 月分析 — as JSON, CSV or Excel
+    ///
+    /// Volumes by channel, type, category (the top problems) and district (with demands per 10,000 residents),
+    /// deadlines met, the three rates of the city and of every ranked unit with the period before for movement,
+    /// the overdue (超期待处置) and supervised (督办) orders open now, and the whistle figures. A day is
+    /// `2026-11-20`, a week `2026-W47` (ISO, Monday to Sunday), a month `2026-11` — the assessment period ending
+    /// in that month. Read from the rollups kept with every demand change. For the centre's dispatchers, unit
+    /// leaders, supervisors and administrators.
+    ///
+    ///
+    /// - Remark: HTTP `GET /reports/{kind}`.
+    /// - Remark: Generated from `#/paths//reports/{kind}/get(getReport)`.
+    func getReport(_ input: Operations.GetReport.Input) async throws -> Operations.GetReport.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -911,6 +924,29 @@ extension APIProtocol {
         headers: Operations.ListRankingSnapshots.Input.Headers = .init()
     ) async throws -> Operations.ListRankingSnapshots.Output {
         try await listRankingSnapshots(Operations.ListRankingSnapshots.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 通报 A bulletin — 日通报, 周汇总 or 月分析 — as JSON, CSV or Excel
+    ///
+    /// Volumes by channel, type, category (the top problems) and district (with demands per 10,000 residents),
+    /// deadlines met, the three rates of the city and of every ranked unit with the period before for movement,
+    /// the overdue (超期待处置) and supervised (督办) orders open now, and the whistle figures. A day is
+    /// `2026-11-20`, a week `2026-W47` (ISO, Monday to Sunday), a month `2026-11` — the assessment period ending
+    /// in that month. Read from the rollups kept with every demand change. For the centre's dispatchers, unit
+    /// leaders, supervisors and administrators.
+    ///
+    ///
+    /// - Remark: HTTP `GET /reports/{kind}`.
+    /// - Remark: Generated from `#/paths//reports/{kind}/get(getReport)`.
+    public func getReport(
+        path: Operations.GetReport.Input.Path,
+        query: Operations.GetReport.Input.Query,
+        headers: Operations.GetReport.Input.Headers = .init()
+    ) async throws -> Operations.GetReport.Output {
+        try await getReport(Operations.GetReport.Input(
+            path: path,
             query: query,
             headers: headers
         ))

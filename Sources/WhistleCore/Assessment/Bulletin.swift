@@ -187,3 +187,95 @@ public struct Bulletin: Sendable, Hashable, Codable {
         whistles = inputs.whistles
     }
 }
+
+/// The bulletin as tables, for the CSV and Excel downloads: one sheet per table, headers in Chinese or
+/// English, every count a number and every rate a percent so the file still computes.
+extension Bulletin {
+    public enum Language: String, Sendable, CaseIterable { case zh, en }
+
+    public struct Table: Sendable, Hashable {
+        public var title: String
+        public var rows: [[Cell]]
+    }
+
+    public func tables(_ language: Language = .zh) -> [Table] {
+        let zh = language == .zh
+        func header(_ pairs: [(String, String)]) -> [Cell] { pairs.map { .text(zh ? $0.0 : $0.1) } }
+        func rate(_ value: Double?) -> Cell { value.map(Cell.percent) ?? .empty }
+        func points(_ value: Double?) -> Cell { value.map { .number(($0 * 100).rounded() / 100) } ?? .empty }
+        func volumeTable(_ title: (String, String), _ key: (String, String), _ lines: [Volume], population: Bool = false, total: Bool = true) -> Table {
+            var rows = [header([("编码", "Code"), key, ("本期", "This period"), ("上期", "Previous"), ("占比", "Share")]
+                               + (population ? [("每万人", "Per 10,000 residents")] : []))]
+            for line in lines {
+                rows.append([.text(line.key), .text(line.name), .integer(line.count), .integer(line.previous), rate(line.share)]
+                            + (population ? [points(line.per10kResidents)] : []))
+            }
+            if total {
+                let count = lines.reduce(0) { $0 + $1.count }, previous = lines.reduce(0) { $0 + $1.previous }
+                rows.append([.text(zh ? "合计" : "Total"), .empty, .integer(count), .integer(previous), rate(count > 0 ? 1 : nil)])
+            }
+            return Table(title: zh ? title.0 : title.1, rows: rows)
+        }
+        let s = summary
+        let summaryRows: [[Cell]] = [
+            header([("指标", "Figure"), ("本期", "This period"), ("上期", "Previous")]),
+            [.text(zh ? "受理量" : "Demands received"), .integer(s.received), .integer(s.previousReceived)],
+            [.text(zh ? "派单量（主办）" : "Orders dispatched (primary)"), .integer(s.filed), .empty],
+            [.text(zh ? "处置数" : "Results reported"), .integer(s.handled), .empty],
+            [.text(zh ? "按期处置率" : "Handled on time"), rate(s.onTimeHandlingRate), .empty],
+            [.text(zh ? "结案数" : "Orders closed"), .integer(s.closed), .empty],
+            [.text(zh ? "响应率" : "Response rate"), rate(s.score?.responseRate), rate(s.previousScore?.responseRate)],
+            [.text(zh ? "解决率" : "Resolution rate"), rate(s.score?.resolutionRate), rate(s.previousScore?.resolutionRate)],
+            [.text(zh ? "满意率" : "Satisfaction rate"), rate(s.score?.satisfactionRate), rate(s.previousScore?.satisfactionRate)],
+            [.text(zh ? "综合成绩" : "Composite score"), points(s.score?.composite), points(s.previousScore?.composite)],
+            [.text(zh ? "超期待处置（当前）" : "Overdue, pending (now)"), .integer(s.overdueNow), .empty],
+            [.text(zh ? "督办中（当前）" : "Under supervision (now)"), .integer(s.supervisedNow), .empty],
+            [.text(zh ? "吹哨数" : "Whistles"), .integer(whistles.count), .empty],
+            [.text(zh ? "按时报到率" : "On-time report-in rate"), rate(whistles.onTimeReportInRate), .empty],
+        ]
+        var unitRows = [header([
+            ("组别", "Group"), ("编码", "Code"), ("单位", "Unit"), ("派单量", "Orders"), ("按期处置率", "Handled on time"),
+            ("有效回访", "Valid callbacks"), ("响应率", "Response"), ("解决率", "Resolution"), ("满意率", "Satisfaction"),
+            ("综合成绩", "Composite"), ("上期综合成绩", "Previous composite"),
+        ])]
+        for line in units {
+            unitRows.append([
+                .text(zh ? line.group.nameZh : line.group.rawValue), .text(line.unitCode), .text(line.unitName), .integer(line.filed),
+                rate(line.onTimeHandlingRate), .integer(line.validCallbacks), rate(line.score?.responseRate), rate(line.score?.resolutionRate),
+                rate(line.score?.satisfactionRate), points(line.score?.composite), points(line.previousScore?.composite),
+            ])
+        }
+        func orderTable(_ title: (String, String), _ lines: [OrderLine]) -> Table {
+            let rows = [header([("工单编号", "Number"), ("承办单位编码", "Unit code"), ("承办单位", "Unit"), ("类别", "Category"),
+                                ("派单时间", "Dispatched"), ("督办次数", "Supervisions")])]
+                + lines.map { [.text($0.number), .text($0.unitCode), .text($0.unitName), .text($0.categoryCode ?? ""),
+                               .text(Stamp.local($0.dispatchedAt)), .integer($0.superviseCount)] }
+            return Table(title: zh ? title.0 : title.1, rows: rows)
+        }
+        return [
+            Table(title: zh ? "概要" : "Summary", rows: summaryRows),
+            volumeTable(("渠道", "Channels"), ("渠道", "Channel"), byChannel),
+            volumeTable(("类型", "Types"), ("类型", "Type"), byType),
+            volumeTable(("热点问题", "Top problems"), ("类别", "Category"), topCategories, total: false),
+            volumeTable(("各区", "Districts"), ("区", "District"), byDistrict, population: true),
+            Table(title: zh ? "单位成绩" : "Units", rows: unitRows),
+            orderTable(("超期待处置", "Overdue"), overdue),
+            orderTable(("督办", "Supervised"), supervised),
+        ]
+    }
+
+    /// The title of the bulletin, e.g. `月分析 2026-11（2026-10-19 至 2026-11-18）`.
+    public func title(_ language: Language = .zh) -> String {
+        language == .zh ? "\(kind.nameZh) \(periodLabel)（\(firstDay) 至 \(lastDay)）" : "\(kind.nameEn) \(periodLabel) (\(firstDay) to \(lastDay))"
+    }
+
+    /// Every table as one sheet.
+    public func workbook(_ language: Language = .zh) -> Workbook {
+        Workbook(sheets: tables(language).map { Sheet(name: $0.title, rows: $0.rows) })
+    }
+
+    /// Every table one after the other, each under its title and separated by an empty line.
+    public func csvRows(_ language: Language = .zh) -> [[Cell]] {
+        [[.text(title(language))], []] + tables(language).flatMap { [[.text($0.title)]] + $0.rows + [[]] }
+    }
+}

@@ -17,6 +17,7 @@ struct WhistleAPIHandler: APIProtocol {
     let sessions: SessionRepository
     let people: PeopleRepository
     let rankings: RankingRepository
+    let reports: ReportRepository
     let auth: AuthSettings
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.

@@ -1,0 +1,45 @@
+import Foundation
+import SQLKit
+import WhistleCore
+
+/// What bulletins are read from: the volume rollup, the unit tallies, and the orders needing attention now.
+public struct ReportRepository: Sendable {
+    let store: any Store
+
+    public init(store: any Store) { self.store = store }
+
+    /// Demands received over the days `from`…`through`, along every dimension.
+    public func volumes(from: CalendarDay, through: CalendarDay) async throws -> [DemandVolume.Dimension: [String: Int]] {
+        var volumes: [DemandVolume.Dimension: [String: Int]] = [:]
+        for dimension in DemandVolume.Dimension.allCases {
+            volumes[dimension] = try await VolumeRollup.volumes(dimension, from: from, through: through, store: store)
+        }
+        return volumes
+    }
+
+    /// Each unit's tally over the days `from`…`through`.
+    public func tallies(from: CalendarDay, through: CalendarDay) async throws -> [String: UnitTally] {
+        try await TallyRollup.tallies(from: from, through: through, store: store)
+    }
+
+    public enum Attention: String, Sendable { case overdue, supervised }
+
+    /// Open primary orders overdue (超期待处置) or under supervision (督办) now: how many, and the oldest
+    /// `limit` with their demands.
+    public func orders(_ attention: Attention, limit: Int) async throws -> (count: Int, oldest: [(demand: Demand, order: WorkOrder)]) {
+        // The first condition repeats the partial index's own, so both engines use it.
+        let condition: SQLQueryString = "(o.overdue OR o.supervised) AND o.\(unsafeRaw: attention.rawValue) AND o.role = 'primary'"
+        return try await store.read { db in
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM work_orders o WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let rows = try await db.raw("""
+                SELECT o.id AS order_id, d.document FROM work_orders o JOIN demands d ON d.id = o.demand_id
+                WHERE \(condition) ORDER BY d.sort_key DESC LIMIT \(bind: limit)
+                """).all()
+            let oldest = try rows.compactMap { row -> (Demand, WorkOrder)? in
+                let demand = try DemandRepository.decode(try row.decode(column: "document", as: String.self))
+                return demand.order(try row.decode(column: "order_id", as: String.self)).map { (demand, $0) }
+            }
+            return (count, oldest)
+        }
+    }
+}
