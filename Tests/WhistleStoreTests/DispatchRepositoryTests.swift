@@ -170,3 +170,49 @@ import WhistleTestSupport
         }
     }
 }
+
+/// The orders a bulletin lists: those the deadline service found overdue and supervised, while they are
+/// open and their result is not in; a closed demand is in neither list.
+@Suite struct ReportRepositoryTests {
+    typealias Loop = DemandRepositoryTests
+
+    @Test(arguments: TestDatabase.engines)
+    func overdueAndSupervisedOrders(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let demands = DemandRepository(store: store)
+            var ids: [String] = []
+            for _ in 0..<3 {
+                let id = try await demands.receive(Loop.draft(), idempotencyKey: nil, by: Loop.agent, at: Loop.at(9), rules: Loop.rules).demand.id
+                _ = try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: id, expectedVersion: nil,
+                                            by: Loop.dispatcher, at: Loop.at(9, 5), rules: Loop.rules)
+                ids.append(id)
+            }
+            func order(_ id: String) async throws -> String { try #require(try await demands.demand(id: id).orders.first).id }
+            // The first is handled and closed in time.
+            let first = try await order(ids[0])
+            for (command, actor) in [(LoopCommand.signFor(order: first), Loop.handler), (.recordContact(order: first), Loop.handler),
+                                     (.reportResult(order: first, summary: "已修复"), Loop.handler),
+                                     (.recordCallback(outcome: .valid(contacted: true, solved: true, satisfaction: .satisfied)), Loop.callbackAgent),
+                                     (.close(), Loop.dispatcher)] {
+                _ = try await demands.apply(command, to: ids[0], expectedVersion: nil, by: actor, at: Loop.at(11), rules: Loop.rules)
+            }
+            let reports = ReportRepository(store: store)
+            #expect(try await reports.orders(.overdue, limit: 10).count == 0)
+
+            // A month later the deadline service has marked the other two overdue and supervised them.
+            _ = try await DeadlineSweep(store: store).fire(at: Loop.at(9, days: 30), limit: 100, rules: Loop.rules, whistlePolicy: .default)
+            let overdue = try await reports.orders(.overdue, limit: 10)
+            #expect(overdue.count == 2 && Set(overdue.oldest.map(\.demand.id)) == Set(ids.dropFirst()))
+            let supervised = try await reports.orders(.supervised, limit: 1)
+            #expect(supervised.count == 2 && supervised.oldest.count == 1)
+
+            // The third reports its result, late: no longer pending, so no longer 超期待处置.
+            let third = try await order(ids[2])
+            _ = try await demands.apply(.signFor(order: third), to: ids[2], expectedVersion: nil, by: Loop.handler, at: Loop.at(10, days: 30), rules: Loop.rules)
+            _ = try await demands.apply(.reportResult(order: third, summary: "已处理"), to: ids[2], expectedVersion: nil, by: Loop.handler,
+                                        at: Loop.at(10, days: 30), rules: Loop.rules)
+            let second = try await order(ids[1])
+            #expect(try await reports.orders(.overdue, limit: 10).oldest.map(\.order.id) == [second])
+        }
+    }
+}
