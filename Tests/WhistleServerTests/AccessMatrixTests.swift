@@ -44,6 +44,13 @@ import WhistleStore
                   allowed: ["dispatcher", "cgw-leader", "supervisor", "city-admin", "chaoyang-admin"]),
         Operation(name: "download a bulletin", method: .get, path: "/api/v1/reports/monthly?period=2026-03&format=csv",
                   allowed: ["dispatcher", "cgw-leader", "supervisor", "city-admin", "chaoyang-admin"]),
+        Operation(name: "the governance watch", method: .get, path: "/api/v1/governance/candidates?period=2026-03", allowed: signedIn),
+        Operation(name: "trends", method: .get, path: "/api/v1/governance/trends?dimension=area&period=2026-03", allowed: signedIn),
+        Operation(name: "read the monthly topics", method: .get, path: "/api/v1/topics", allowed: signedIn),
+        Operation(name: "set a monthly topic", method: .post, path: "/api/v1/topics", body: """
+            {"month":"2026-03","theme":"WHO","problems":[{"title":"路灯","categoryCodes":["CX.SZ.LD"],"leadUnit":"110105-CGW","tasks":["排查"]},
+             {"title":"市政","categoryCodes":["CX.SZ"],"leadUnit":"110105-CGW","tasks":["巡查"]}]}
+            """, allowed: ["city-admin"]),
         Operation(name: "who am I", method: .get, path: "/api/v1/auth/session", allowed: signedIn),
         Operation(name: "the organisation tree", method: .get, path: "/api/v1/units/110105/children", allowed: signedIn, isPublic: true),
         Operation(name: "Open311 services", method: .get, path: "/open311/v2/services.json", allowed: signedIn, isPublic: true),

@@ -155,7 +155,7 @@ import WhistleTestSupport
             for dimension in DemandVolume.Dimension.allCases {
                 var received: [String: Int] = [:]
                 for id in ids { for entry in DemandVolume.contributions(of: try await demands.demand(id: id)) where entry.dimension == dimension { received[entry.key, default: 0] += 1 } }
-                #expect(try await VolumeRollup.volumes(dimension, from: from, through: through, store: store) == received, "\(dimension)")
+                #expect(try await ReportRepository(store: store).volumes(dimension, from: from, through: through) == received, "\(dimension)")
             }
             // 3 filed; 2 handled on time (each order once), 1 handled again after reopening; 2 closed; the last
             // callback of each demand: one 满意, one 基本满意 — the superseded 不满意 no longer counts.

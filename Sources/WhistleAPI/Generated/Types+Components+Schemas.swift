@@ -3954,6 +3954,400 @@ extension Components {
                 case whistles
             }
         }
+        /// - Remark: Generated from `#/components/schemas/GovernanceCandidates`.
+        public struct GovernanceCandidates: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/periodLabel`.
+            public var periodLabel: Swift.String
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/topN`.
+            public var topN: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/times`.
+            public var times: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/window`.
+            public var window: Swift.Int
+            /// The periods looked at
+            ///
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/periods`.
+            public var periods: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload`.
+            public struct ItemsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/unitCode`.
+                public var unitCode: Swift.String
+                /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/unitName`.
+                public var unitName: Swift.String
+                /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/population`.
+                public var population: Swift.Int?
+                /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/EvidencePayload`.
+                public struct EvidencePayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/EvidencePayload/periodLabel`.
+                    public var periodLabel: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/EvidencePayload/rank`.
+                    public var rank: Swift.Int
+                    /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/EvidencePayload/volume`.
+                    public var volume: Swift.Int
+                    /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/EvidencePayload/per10kResidents`.
+                    public var per10kResidents: Swift.Double?
+                    /// Creates a new `EvidencePayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - periodLabel:
+                    ///   - rank:
+                    ///   - volume:
+                    ///   - per10kResidents:
+                    public init(
+                        periodLabel: Swift.String,
+                        rank: Swift.Int,
+                        volume: Swift.Int,
+                        per10kResidents: Swift.Double? = nil
+                    ) {
+                        self.periodLabel = periodLabel
+                        self.rank = rank
+                        self.volume = volume
+                        self.per10kResidents = per10kResidents
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case periodLabel
+                        case rank
+                        case volume
+                        case per10kResidents
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/evidence`.
+                public typealias EvidencePayload = [Components.Schemas.GovernanceCandidates.ItemsPayloadPayload.EvidencePayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/ItemsPayload/evidence`.
+                public var evidence: Components.Schemas.GovernanceCandidates.ItemsPayloadPayload.EvidencePayload
+                /// Creates a new `ItemsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - unitCode:
+                ///   - unitName:
+                ///   - population:
+                ///   - evidence:
+                public init(
+                    unitCode: Swift.String,
+                    unitName: Swift.String,
+                    population: Swift.Int? = nil,
+                    evidence: Components.Schemas.GovernanceCandidates.ItemsPayloadPayload.EvidencePayload
+                ) {
+                    self.unitCode = unitCode
+                    self.unitName = unitName
+                    self.population = population
+                    self.evidence = evidence
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case unitCode
+                    case unitName
+                    case population
+                    case evidence
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/items`.
+            public typealias ItemsPayload = [Components.Schemas.GovernanceCandidates.ItemsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/GovernanceCandidates/items`.
+            public var items: Components.Schemas.GovernanceCandidates.ItemsPayload
+            /// Creates a new `GovernanceCandidates`.
+            ///
+            /// - Parameters:
+            ///   - periodLabel:
+            ///   - topN:
+            ///   - times:
+            ///   - window:
+            ///   - periods: The periods looked at
+            ///   - items:
+            public init(
+                periodLabel: Swift.String,
+                topN: Swift.Int,
+                times: Swift.Int,
+                window: Swift.Int,
+                periods: [Swift.String],
+                items: Components.Schemas.GovernanceCandidates.ItemsPayload
+            ) {
+                self.periodLabel = periodLabel
+                self.topN = topN
+                self.times = times
+                self.window = window
+                self.periods = periods
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case periodLabel
+                case topN
+                case times
+                case window
+                case periods
+                case items
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Trends`.
+        public struct Trends: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Trends/dimension`.
+            public var dimension: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Trends/periods`.
+            public var periods: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/Trends/SeriesPayload`.
+            public struct SeriesPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Trends/SeriesPayload/key`.
+                public var key: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Trends/SeriesPayload/name`.
+                public var name: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Trends/SeriesPayload/counts`.
+                public var counts: [Swift.Int]
+                /// - Remark: Generated from `#/components/schemas/Trends/SeriesPayload/total`.
+                public var total: Swift.Int
+                /// Creates a new `SeriesPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - key:
+                ///   - name:
+                ///   - counts:
+                ///   - total:
+                public init(
+                    key: Swift.String,
+                    name: Swift.String,
+                    counts: [Swift.Int],
+                    total: Swift.Int
+                ) {
+                    self.key = key
+                    self.name = name
+                    self.counts = counts
+                    self.total = total
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case key
+                    case name
+                    case counts
+                    case total
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Trends/series`.
+            public typealias SeriesPayload = [Components.Schemas.Trends.SeriesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Trends/series`.
+            public var series: Components.Schemas.Trends.SeriesPayload
+            /// Creates a new `Trends`.
+            ///
+            /// - Parameters:
+            ///   - dimension:
+            ///   - periods:
+            ///   - series:
+            public init(
+                dimension: Swift.String,
+                periods: [Swift.String],
+                series: Components.Schemas.Trends.SeriesPayload
+            ) {
+                self.dimension = dimension
+                self.periods = periods
+                self.series = series
+            }
+            public enum CodingKeys: String, CodingKey {
+                case dimension
+                case periods
+                case series
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TopicDraft`.
+        public struct TopicDraft: Codable, Hashable, Sendable {
+            /// YYYY-MM
+            ///
+            /// - Remark: Generated from `#/components/schemas/TopicDraft/month`.
+            public var month: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TopicDraft/theme`.
+            public var theme: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TopicDraft/ProblemsPayload`.
+            public struct ProblemsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/TopicDraft/ProblemsPayload/title`.
+                public var title: Swift.String
+                /// - Remark: Generated from `#/components/schemas/TopicDraft/ProblemsPayload/categoryCodes`.
+                public var categoryCodes: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/TopicDraft/ProblemsPayload/leadUnit`.
+                public var leadUnit: Swift.String
+                /// - Remark: Generated from `#/components/schemas/TopicDraft/ProblemsPayload/tasks`.
+                public var tasks: [Swift.String]
+                /// Creates a new `ProblemsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - title:
+                ///   - categoryCodes:
+                ///   - leadUnit:
+                ///   - tasks:
+                public init(
+                    title: Swift.String,
+                    categoryCodes: [Swift.String],
+                    leadUnit: Swift.String,
+                    tasks: [Swift.String]
+                ) {
+                    self.title = title
+                    self.categoryCodes = categoryCodes
+                    self.leadUnit = leadUnit
+                    self.tasks = tasks
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case title
+                    case categoryCodes
+                    case leadUnit
+                    case tasks
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/TopicDraft/problems`.
+            public typealias ProblemsPayload = [Components.Schemas.TopicDraft.ProblemsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/TopicDraft/problems`.
+            public var problems: Components.Schemas.TopicDraft.ProblemsPayload
+            /// Creates a new `TopicDraft`.
+            ///
+            /// - Parameters:
+            ///   - month: YYYY-MM
+            ///   - theme:
+            ///   - problems:
+            public init(
+                month: Swift.String,
+                theme: Swift.String,
+                problems: Components.Schemas.TopicDraft.ProblemsPayload
+            ) {
+                self.month = month
+                self.theme = theme
+                self.problems = problems
+            }
+            public enum CodingKeys: String, CodingKey {
+                case month
+                case theme
+                case problems
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Topic`.
+        public struct Topic: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Topic/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Topic/month`.
+            public var month: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Topic/theme`.
+            public var theme: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Topic/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Topic/createdBy`.
+            public var createdBy: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload`.
+            public struct ProblemsPayloadPayload: Codable, Hashable, Sendable {
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/title`.
+                public var title: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/categoryCodes`.
+                public var categoryCodes: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/leadUnit`.
+                public var leadUnit: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/leadUnitName`.
+                public var leadUnitName: Swift.String
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/tasks`.
+                public var tasks: [Swift.String]
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/VolumesPayload`.
+                public struct VolumesPayloadPayload: Codable, Hashable, Sendable {
+                    /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/VolumesPayload/periodLabel`.
+                    public var periodLabel: Swift.String
+                    /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/VolumesPayload/count`.
+                    public var count: Swift.Int
+                    /// Creates a new `VolumesPayloadPayload`.
+                    ///
+                    /// - Parameters:
+                    ///   - periodLabel:
+                    ///   - count:
+                    public init(
+                        periodLabel: Swift.String,
+                        count: Swift.Int
+                    ) {
+                        self.periodLabel = periodLabel
+                        self.count = count
+                    }
+                    public enum CodingKeys: String, CodingKey {
+                        case periodLabel
+                        case count
+                    }
+                }
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/volumes`.
+                public typealias VolumesPayload = [Components.Schemas.Topic.ProblemsPayloadPayload.VolumesPayloadPayload]
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/volumes`.
+                public var volumes: Components.Schemas.Topic.ProblemsPayloadPayload.VolumesPayload
+                /// Mean demands a period over the three before the month.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/meanBefore`.
+                public var meanBefore: Swift.Double?
+                /// Mean demands a period from the month on.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Topic/ProblemsPayload/meanSince`.
+                public var meanSince: Swift.Double?
+                /// Creates a new `ProblemsPayloadPayload`.
+                ///
+                /// - Parameters:
+                ///   - title:
+                ///   - categoryCodes:
+                ///   - leadUnit:
+                ///   - leadUnitName:
+                ///   - tasks:
+                ///   - volumes:
+                ///   - meanBefore: Mean demands a period over the three before the month.
+                ///   - meanSince: Mean demands a period from the month on.
+                public init(
+                    title: Swift.String,
+                    categoryCodes: [Swift.String],
+                    leadUnit: Swift.String,
+                    leadUnitName: Swift.String,
+                    tasks: [Swift.String],
+                    volumes: Components.Schemas.Topic.ProblemsPayloadPayload.VolumesPayload,
+                    meanBefore: Swift.Double? = nil,
+                    meanSince: Swift.Double? = nil
+                ) {
+                    self.title = title
+                    self.categoryCodes = categoryCodes
+                    self.leadUnit = leadUnit
+                    self.leadUnitName = leadUnitName
+                    self.tasks = tasks
+                    self.volumes = volumes
+                    self.meanBefore = meanBefore
+                    self.meanSince = meanSince
+                }
+                public enum CodingKeys: String, CodingKey {
+                    case title
+                    case categoryCodes
+                    case leadUnit
+                    case leadUnitName
+                    case tasks
+                    case volumes
+                    case meanBefore
+                    case meanSince
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Topic/problems`.
+            public typealias ProblemsPayload = [Components.Schemas.Topic.ProblemsPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/Topic/problems`.
+            public var problems: Components.Schemas.Topic.ProblemsPayload
+            /// Creates a new `Topic`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - month:
+            ///   - theme:
+            ///   - createdAt:
+            ///   - createdBy:
+            ///   - problems:
+            public init(
+                id: Swift.String,
+                month: Swift.String,
+                theme: Swift.String,
+                createdAt: Foundation.Date,
+                createdBy: Swift.String,
+                problems: Components.Schemas.Topic.ProblemsPayload
+            ) {
+                self.id = id
+                self.month = month
+                self.theme = theme
+                self.createdAt = createdAt
+                self.createdBy = createdBy
+                self.problems = problems
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case month
+                case theme
+                case createdAt
+                case createdBy
+                case problems
+            }
+        }
         /// RFC 9457 problem document.
         ///
         /// - Remark: Generated from `#/components/schemas/Problem`.

@@ -321,6 +321,35 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /reports/{kind}`.
     /// - Remark: Generated from `#/paths//reports/{kind}/get(getReport)`.
     func getReport(_ input: Operations.GetReport.Input) async throws -> Operations.GetReport.Output
+    /// 治理类街乡镇 Streets among the most demands in enough of the recent periods
+    ///
+    /// The rule of the assessment scheme (Beijing: in the top 10 by demands received in at least 3 of the last 6
+    /// periods), applied to the periods ending with `period`, each candidate with the periods that put it there and
+    /// its demands per 10,000 residents.
+    ///
+    ///
+    /// - Remark: HTTP `GET /governance/candidates`.
+    /// - Remark: Generated from `#/paths//governance/candidates/get(getGovernanceCandidates)`.
+    func getGovernanceCandidates(_ input: Operations.GetGovernanceCandidates.Input) async throws -> Operations.GetGovernanceCandidates.Output
+    /// 趋势 Demands per period by channel, type, category or street
+    ///
+    /// - Remark: HTTP `GET /governance/trends`.
+    /// - Remark: Generated from `#/paths//governance/trends/get(getTrends)`.
+    func getTrends(_ input: Operations.GetTrends.Input) async throws -> Operations.GetTrends.Output
+    /// 每月一题 The monthly topics, newest first, with each problem's demands before and since
+    ///
+    /// A problem's demands are those filed under its categories (a code covers its subtree). Volumes run from the
+    /// three periods before the topic's month to two after it (as far as they have begun).
+    ///
+    ///
+    /// - Remark: HTTP `GET /topics`.
+    /// - Remark: Generated from `#/paths//topics/get(listTopics)`.
+    func listTopics(_ input: Operations.ListTopics.Input) async throws -> Operations.ListTopics.Output
+    /// 确定每月一题 Set a monthly topic (city supervisors and administrators)
+    ///
+    /// - Remark: HTTP `POST /topics`.
+    /// - Remark: Generated from `#/paths//topics/post(createTopic)`.
+    func createTopic(_ input: Operations.CreateTopic.Input) async throws -> Operations.CreateTopic.Output
 }
 
 /// Convenience overloads for operation inputs.
@@ -949,6 +978,61 @@ extension APIProtocol {
             path: path,
             query: query,
             headers: headers
+        ))
+    }
+    /// 治理类街乡镇 Streets among the most demands in enough of the recent periods
+    ///
+    /// The rule of the assessment scheme (Beijing: in the top 10 by demands received in at least 3 of the last 6
+    /// periods), applied to the periods ending with `period`, each candidate with the periods that put it there and
+    /// its demands per 10,000 residents.
+    ///
+    ///
+    /// - Remark: HTTP `GET /governance/candidates`.
+    /// - Remark: Generated from `#/paths//governance/candidates/get(getGovernanceCandidates)`.
+    public func getGovernanceCandidates(
+        query: Operations.GetGovernanceCandidates.Input.Query,
+        headers: Operations.GetGovernanceCandidates.Input.Headers = .init()
+    ) async throws -> Operations.GetGovernanceCandidates.Output {
+        try await getGovernanceCandidates(Operations.GetGovernanceCandidates.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 趋势 Demands per period by channel, type, category or street
+    ///
+    /// - Remark: HTTP `GET /governance/trends`.
+    /// - Remark: Generated from `#/paths//governance/trends/get(getTrends)`.
+    public func getTrends(
+        query: Operations.GetTrends.Input.Query,
+        headers: Operations.GetTrends.Input.Headers = .init()
+    ) async throws -> Operations.GetTrends.Output {
+        try await getTrends(Operations.GetTrends.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// 每月一题 The monthly topics, newest first, with each problem's demands before and since
+    ///
+    /// A problem's demands are those filed under its categories (a code covers its subtree). Volumes run from the
+    /// three periods before the topic's month to two after it (as far as they have begun).
+    ///
+    ///
+    /// - Remark: HTTP `GET /topics`.
+    /// - Remark: Generated from `#/paths//topics/get(listTopics)`.
+    public func listTopics(headers: Operations.ListTopics.Input.Headers = .init()) async throws -> Operations.ListTopics.Output {
+        try await listTopics(Operations.ListTopics.Input(headers: headers))
+    }
+    /// 确定每月一题 Set a monthly topic (city supervisors and administrators)
+    ///
+    /// - Remark: HTTP `POST /topics`.
+    /// - Remark: Generated from `#/paths//topics/post(createTopic)`.
+    public func createTopic(
+        headers: Operations.CreateTopic.Input.Headers = .init(),
+        body: Operations.CreateTopic.Input.Body
+    ) async throws -> Operations.CreateTopic.Output {
+        try await createTopic(Operations.CreateTopic.Input(
+            headers: headers,
+            body: body
         ))
     }
 }

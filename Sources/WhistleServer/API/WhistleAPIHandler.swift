@@ -18,6 +18,7 @@ struct WhistleAPIHandler: APIProtocol {
     let people: PeopleRepository
     let rankings: RankingRepository
     let reports: ReportRepository
+    let topics: TopicRepository
     let auth: AuthSettings
     let configuration: LoopConfiguration
     /// "Now" comes from the application's clock, never from the database or a stray `Date()`.

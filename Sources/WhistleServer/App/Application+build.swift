@@ -86,7 +86,7 @@ func buildRouter(
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: demands, whistles: WhistleRepository(store: store), feed: feed,
             party: PartyWorkRepository(store: store), taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store),
-            desk: desk, sessions: sessions, people: PeopleRepository(store: store), rankings: RankingRepository(store: store), reports: ReportRepository(store: store),
+            desk: desk, sessions: sessions, people: PeopleRepository(store: store), rankings: RankingRepository(store: store), reports: ReportRepository(store: store), topics: TopicRepository(store: store),
             auth: AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies), configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),

@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports, topics]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -396,6 +396,14 @@ extension Migration {
             "ALTER TABLE work_orders ADD COLUMN overdue BOOLEAN NOT NULL DEFAULT FALSE",
             "ALTER TABLE work_orders ADD COLUMN supervised BOOLEAN NOT NULL DEFAULT FALSE",
             "CREATE INDEX work_orders_needing_attention ON work_orders (unit_code) WHERE overdue OR supervised",
+        ]
+    }
+
+    /// 2026-11-21: 每月一题 topics, one document each.
+    static let topics = Migration(id: 16, name: "0016_monthly_topics") { _ in
+        [
+            "CREATE TABLE monthly_topics (id TEXT PRIMARY KEY, month TEXT NOT NULL, created_at BIGINT NOT NULL, document TEXT NOT NULL)",
+            "CREATE INDEX monthly_topics_by_month ON monthly_topics (month, created_at)",
         ]
     }
 }

@@ -12,9 +12,14 @@ public struct ReportRepository: Sendable {
     public func volumes(from: CalendarDay, through: CalendarDay) async throws -> [DemandVolume.Dimension: [String: Int]] {
         var volumes: [DemandVolume.Dimension: [String: Int]] = [:]
         for dimension in DemandVolume.Dimension.allCases {
-            volumes[dimension] = try await VolumeRollup.volumes(dimension, from: from, through: through, store: store)
+            volumes[dimension] = try await self.volumes(dimension, from: from, through: through)
         }
         return volumes
+    }
+
+    /// Demands received over the days `from`…`through` by key of one dimension.
+    public func volumes(_ dimension: DemandVolume.Dimension, from: CalendarDay, through: CalendarDay) async throws -> [String: Int] {
+        try await VolumeRollup.volumes(dimension, from: from, through: through, store: store)
     }
 
     /// Each unit's tally over the days `from`…`through`.

@@ -65,7 +65,7 @@ public enum TallyRollup {
 
 /// Demands received per Beijing day along each ``DemandVolume/Dimension`` (`demand_day_volumes`), kept with
 /// the unit tallies by ``TallyRollup/record(_:rules:in:)``.
-public enum VolumeRollup {
+enum VolumeRollup {
     static func add(_ change: [DemandVolume], in db: any SQLDatabase) async throws {
         for entry in change {
             try await db.raw("""
@@ -77,7 +77,7 @@ public enum VolumeRollup {
     }
 
     /// Demands received over the days `from`…`through` by key of `dimension`; keys with none are absent.
-    public static func volumes(_ dimension: DemandVolume.Dimension, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [String: Int] {
+    static func volumes(_ dimension: DemandVolume.Dimension, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [String: Int] {
         try await store.read { db in
             var volumes: [String: Int] = [:]
             for row in try await db.raw("""
@@ -89,22 +89,6 @@ public enum VolumeRollup {
                 if count != 0 { volumes[try row.decode(column: "key", as: String.self)] = count }
             }
             return volumes
-        }
-    }
-
-    /// Demands received per day over `from`…`through` along `dimension`: day → key → count (for trends).
-    public static func daily(_ dimension: DemandVolume.Dimension, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [CalendarDay: [String: Int]] {
-        try await store.read { db in
-            var days: [CalendarDay: [String: Int]] = [:]
-            for row in try await db.raw("""
-                SELECT day, key, received FROM demand_day_volumes
-                WHERE dimension = \(bind: dimension.rawValue) AND day >= \(bind: from.description) AND day <= \(bind: through.description)
-                """).all() {
-                let count = try row.decode(column: "received", as: Int.self)
-                guard count != 0, let day = CalendarDay(try row.decode(column: "day", as: String.self)) else { continue }
-                days[day, default: [:]][try row.decode(column: "key", as: String.self)] = count
-            }
-            return days
         }
     }
 }
