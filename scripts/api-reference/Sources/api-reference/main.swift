@@ -37,6 +37,15 @@ func type(_ schema: Any?) -> String {
     return escaped(kind) + ((schema["format"] as? String).map { " (\(escaped($0)))" } ?? "")
 }
 
+/// A body's schema, JSON first; other media types it may come in are named after it (in a fixed order, so
+/// the page is the same on every run).
+func media(_ content: Any?) -> String? {
+    guard let content = content as? [String: Any], !content.isEmpty else { return nil }
+    let types = content.keys.sorted { ($0 == "application/json" ? 0 : 1, $0) < ($1 == "application/json" ? 0 : 1, $1) }
+    let schema = type((content[types[0]] as? [String: Any])?["schema"])
+    return types.count == 1 ? schema : "\(schema) (" + types.map { "<code>\(escaped($0))</code>" }.joined(separator: ", ") + ")"
+}
+
 func properties(_ schema: [String: Any]) -> String {
     guard let properties = schema["properties"] as? [String: Any], !properties.isEmpty else { return "" }
     let required = Set(schema["required"] as? [String] ?? [])
@@ -97,15 +106,13 @@ for tag in tags {
             }
             html += "<table><tr><th>参数 parameter</th><th>位置 in</th><th>类型 type</th><th>说明 description</th></tr>\(rows.joined())</table>"
         }
-        if let body = (operation["requestBody"] as? [String: Any])?["content"] as? [String: Any],
-           let schema = (body.values.first as? [String: Any])?["schema"] {
-            html += "<p>请求体 request body: \(type(schema))</p>"
+        if let body = media((operation["requestBody"] as? [String: Any])?["content"]) {
+            html += "<p>请求体 request body: \(body)</p>"
         }
         let responses = operation["responses"] as? [String: Any] ?? [:]
         html += "<p>响应 responses: " + responses.keys.sorted().map { code in
             let response = responses[code] as? [String: Any] ?? [:]
-            let schema = ((response["content"] as? [String: Any])?.values.first as? [String: Any])?["schema"]
-            return "<code>\(code)</code>" + (schema.map { " \(type($0))" } ?? "")
+            return "<code>\(code)</code>" + (media(response["content"]).map { " \($0)" } ?? "")
         }.joined(separator: " · ") + "</p>"
     }
 }
