@@ -28,6 +28,10 @@ import WhistleCore
             #expect(live["schemeEffectiveFrom"] as? String == "2021-09-24" && live["publishedAt"] == nil)
             let water = try #require(rows(live).first { $0["unitCode"] as? String == "110000-ZLS" })
             #expect(water["rank"] as? Int == 1 && water["composite"] as? Double == 100 && water["validCallbacks"] as? Int == 1)
+            // 数字城管: 1 立案, handled on time, not closed yet, nothing overdue now.
+            let indicators = try #require(water["indicators"] as? [String: Any])
+            #expect(indicators["filed"] as? Int == 1 && indicators["handlingRate"] as? Double == 1 && indicators["onTimeHandlingRate"] as? Double == 1)
+            #expect(indicators["closureRate"] as? Double == 0 && indicators["overduePendingRate"] as? Double == 0 && indicators["reworkRate"] as? Double == 0)
 
             // Only the city's supervisors and administrators publish.
             #expect(try await client.send(.post, query, as: tokens["supervisor"]).status == .forbidden)

@@ -3433,6 +3433,8 @@ extension Components {
                 public var validCallbacks: Swift.Int
                 /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/filed`.
                 public var filed: Swift.Int
+                /// - Remark: Generated from `#/components/schemas/Ranking/RowsPayload/indicators`.
+                public var indicators: Components.Schemas.CityManagementIndicators?
                 /// Creates a new `RowsPayloadPayload`.
                 ///
                 /// - Parameters:
@@ -3447,6 +3449,7 @@ extension Components {
                 ///   - result:
                 ///   - validCallbacks:
                 ///   - filed:
+                ///   - indicators:
                 public init(
                     unitCode: Swift.String,
                     unitName: Swift.String,
@@ -3458,7 +3461,8 @@ extension Components {
                     whistleScore: Swift.Double? = nil,
                     result: Swift.Double? = nil,
                     validCallbacks: Swift.Int,
-                    filed: Swift.Int
+                    filed: Swift.Int,
+                    indicators: Components.Schemas.CityManagementIndicators? = nil
                 ) {
                     self.unitCode = unitCode
                     self.unitName = unitName
@@ -3471,6 +3475,7 @@ extension Components {
                     self.result = result
                     self.validCallbacks = validCallbacks
                     self.filed = filed
+                    self.indicators = indicators
                 }
                 public enum CodingKeys: String, CodingKey {
                     case unitCode
@@ -3484,6 +3489,7 @@ extension Components {
                     case result
                     case validCallbacks
                     case filed
+                    case indicators
                 }
             }
             /// - Remark: Generated from `#/components/schemas/Ranking/rows`.
@@ -3529,6 +3535,94 @@ extension Components {
                 case schemeEffectiveFrom
                 case publishedAt
                 case rows
+            }
+        }
+        /// 数字城管 indicators of the unit and period: rates are shares 0–1, absent when their denominator is 0; 综合指标值
+        /// is 0–100 under the scheme's weights. 超期待处置 counts the orders overdue and pending now, so it is given only
+        /// for the period in progress.
+        ///
+        ///
+        /// - Remark: Generated from `#/components/schemas/CityManagementIndicators`.
+        public struct CityManagementIndicators: Codable, Hashable, Sendable {
+            /// 立案数
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/filed`.
+            public var filed: Swift.Int
+            /// 结案率
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/closureRate`.
+            public var closureRate: Swift.Double?
+            /// 按期结案率
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/onTimeClosureRate`.
+            public var onTimeClosureRate: Swift.Double?
+            /// 处置率
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/handlingRate`.
+            public var handlingRate: Swift.Double?
+            /// 按期处置率
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/onTimeHandlingRate`.
+            public var onTimeHandlingRate: Swift.Double?
+            /// 返工率
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/reworkRate`.
+            public var reworkRate: Swift.Double?
+            /// 延期率
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/extensionRate`.
+            public var extensionRate: Swift.Double?
+            /// 超期待处置率
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/overduePendingRate`.
+            public var overduePendingRate: Swift.Double?
+            /// 综合指标值
+            ///
+            /// - Remark: Generated from `#/components/schemas/CityManagementIndicators/compositeValue`.
+            public var compositeValue: Swift.Double?
+            /// Creates a new `CityManagementIndicators`.
+            ///
+            /// - Parameters:
+            ///   - filed: 立案数
+            ///   - closureRate: 结案率
+            ///   - onTimeClosureRate: 按期结案率
+            ///   - handlingRate: 处置率
+            ///   - onTimeHandlingRate: 按期处置率
+            ///   - reworkRate: 返工率
+            ///   - extensionRate: 延期率
+            ///   - overduePendingRate: 超期待处置率
+            ///   - compositeValue: 综合指标值
+            public init(
+                filed: Swift.Int,
+                closureRate: Swift.Double? = nil,
+                onTimeClosureRate: Swift.Double? = nil,
+                handlingRate: Swift.Double? = nil,
+                onTimeHandlingRate: Swift.Double? = nil,
+                reworkRate: Swift.Double? = nil,
+                extensionRate: Swift.Double? = nil,
+                overduePendingRate: Swift.Double? = nil,
+                compositeValue: Swift.Double? = nil
+            ) {
+                self.filed = filed
+                self.closureRate = closureRate
+                self.onTimeClosureRate = onTimeClosureRate
+                self.handlingRate = handlingRate
+                self.onTimeHandlingRate = onTimeHandlingRate
+                self.reworkRate = reworkRate
+                self.extensionRate = extensionRate
+                self.overduePendingRate = overduePendingRate
+                self.compositeValue = compositeValue
+            }
+            public enum CodingKeys: String, CodingKey {
+                case filed
+                case closureRate
+                case onTimeClosureRate
+                case handlingRate
+                case onTimeHandlingRate
+                case reworkRate
+                case extensionRate
+                case overduePendingRate
+                case compositeValue
             }
         }
         /// - Remark: Generated from `#/components/schemas/Score`.

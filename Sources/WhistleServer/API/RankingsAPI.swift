@@ -11,7 +11,7 @@ extension WhistleAPIHandler {
         _ = try RequestActor.required()
         let (period, group) = try Self.ranking(input.query.group.rawValue, input.query.period, schemes: configuration.assessmentSchemes)
         let snapshot = try await ranking(period, group, at: clock())
-        return .ok(.init(body: .json(.init(snapshot, period: period, id: nil, published: false, units: desk.advisor.units))))
+        return .ok(.init(body: .json(.init(snapshot, period: period, id: nil, published: false, units: desk.advisor.units, schemes: configuration.assessmentSchemes))))
     }
 
     func publishRanking(_ input: Operations.PublishRanking.Input) async throws -> Operations.PublishRanking.Output {
@@ -20,15 +20,15 @@ extension WhistleAPIHandler {
         let (period, group) = try Self.ranking(input.query.group.rawValue, input.query.period, schemes: configuration.assessmentSchemes)
         let snapshot = try await ranking(period, group, at: clock())
         let id = try await rankings.publish(snapshot, by: actor)
-        return .created(.init(body: .json(.init(snapshot, period: period, id: id, published: true, units: desk.advisor.units))))
+        return .created(.init(body: .json(.init(snapshot, period: period, id: id, published: true, units: desk.advisor.units, schemes: configuration.assessmentSchemes))))
     }
 
     func listRankingSnapshots(_ input: Operations.ListRankingSnapshots.Input) async throws -> Operations.ListRankingSnapshots.Output {
         _ = try RequestActor.required()
         let (period, group) = try Self.ranking(input.query.group.rawValue, input.query.period, schemes: configuration.assessmentSchemes)
-        let units = desk.advisor.units
+        let (units, schemes) = (desk.advisor.units, configuration.assessmentSchemes)
         return .ok(.init(body: .json(.init(items: try await rankings.snapshots(period: period.label, group: group).map {
-            .init($0.snapshot, period: period, id: $0.id, published: true, units: units)
+            .init($0.snapshot, period: period, id: $0.id, published: true, units: units, schemes: schemes)
         }))))
     }
 
@@ -37,7 +37,11 @@ extension WhistleAPIHandler {
     private func ranking(_ period: AssessmentPeriod, _ group: UnitGroup, at now: Date) async throws -> RankingSnapshot {
         let scheme = AssessmentScheme.assessing(period, among: configuration.assessmentSchemes) ?? .beijing
         let members = desk.advisor.units.values.filter { UnitGroup(kind: $0.kind, code: $0.code) == group }.map(\.code)
-        let summed = try await rankings.tallies(from: period.firstDay, through: period.lastDay)
+        var summed = try await rankings.tallies(from: period.firstDay, through: period.lastDay)
+        // 超期待处置 is a state: it is known for now, so only the period in progress carries it.
+        if period.contains(now) {
+            for (unit, count) in try await reports.overduePending() { summed[unit, default: .zero].overduePending = count }
+        }
         var whistleShares: [String: Double] = [:]
         if group == .cityDepartments {
             for figures in WhistleFigures.bySummonedUnit(try await whistles.raised(from: period.start, to: period.end, district: nil)) {
@@ -70,7 +74,8 @@ enum AssessmentAccessError: DomainError {
 }
 
 extension Components.Schemas.Ranking {
-    init(_ snapshot: RankingSnapshot, period: AssessmentPeriod, id: String?, published: Bool, units: [String: OrgUnit]) {
+    init(_ snapshot: RankingSnapshot, period: AssessmentPeriod, id: String?, published: Bool, units: [String: OrgUnit], schemes: [AssessmentScheme]) {
+        let weights = (schemes.first { $0.effectiveFrom == snapshot.schemeEffectiveFrom } ?? .beijing).indicatorWeights
         self.init(
             id: id, periodLabel: snapshot.periodLabel, firstDay: period.firstDay.description, lastDay: period.lastDay.description,
             group: snapshot.group.rawValue, schemeEffectiveFrom: snapshot.schemeEffectiveFrom.description,
@@ -80,7 +85,16 @@ extension Components.Schemas.Ranking {
                     unitCode: row.unitCode, unitName: units[row.unitCode]?.name ?? row.unitCode, rank: row.rank,
                     responseRate: row.score?.responseRate, resolutionRate: row.score?.resolutionRate, satisfactionRate: row.score?.satisfactionRate,
                     composite: row.score?.composite, whistleScore: row.score?.whistleScore, result: row.score?.result,
-                    validCallbacks: row.tally.callbacks.valid, filed: row.tally.filed)
+                    validCallbacks: row.tally.callbacks.valid, filed: row.tally.filed, indicators: .init(CityManagementIndicators(tally: row.tally, weights: weights)))
             })
+    }
+}
+
+extension Components.Schemas.CityManagementIndicators {
+    init(_ indicators: CityManagementIndicators) {
+        self.init(
+            filed: indicators.filed, closureRate: indicators.closureRate, onTimeClosureRate: indicators.onTimeClosureRate,
+            handlingRate: indicators.handlingRate, onTimeHandlingRate: indicators.onTimeHandlingRate, reworkRate: indicators.reworkRate,
+            extensionRate: indicators.extensionRate, overduePendingRate: indicators.overduePendingRate, compositeValue: indicators.compositeValue)
     }
 }

@@ -27,6 +27,19 @@ public struct ReportRepository: Sendable {
         try await TallyRollup.tallies(from: from, through: through, store: store)
     }
 
+    /// Open primary orders overdue and pending now (超期待处置), by unit.
+    public func overduePending() async throws -> [String: Int] {
+        try await store.read { db in
+            var counts: [String: Int] = [:]
+            for row in try await db.raw("""
+                SELECT unit_code, COUNT(*) AS n FROM work_orders WHERE (overdue OR supervised) AND overdue AND role = 'primary' GROUP BY unit_code
+                """).all() {
+                counts[try row.decode(column: "unit_code", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return counts
+        }
+    }
+
     public enum Attention: String, Sendable { case overdue, supervised }
 
     /// Open primary orders overdue (超期待处置) or under supervision (督办) now: how many, and the oldest
