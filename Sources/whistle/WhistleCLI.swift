@@ -20,7 +20,7 @@ struct WhistleCLI: AsyncParsableCommand {
             Every option can also come from the environment (WHISTLE_DB_URL, WHISTLE_HTTP_PORT, …) or from a
             JSON file given with --config ({"db": {"url": "…"}, "http": {"port": 8080}}); the command line wins.
             """,
-        subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Rules.self, Audit.self, Classifier.self, Open311.self, Report.self, DemoCityReport.self])
+        subcommands: [Serve.self, Migrate.self, Import.self, User.self, Token.self, Calendar.self, Rules.self, Audit.self, Classifier.self, Open311.self, Report.self, Simulate.self, DemoCityReport.self])
 
     /// A refusal the domain explains (a rejected import, an unknown unit) is printed as its message in Chinese
     /// and English, not as a Swift value.

@@ -311,10 +311,17 @@ public struct DemandDraft: Sendable, Hashable, Codable {
 enum Check {
     /// Trimmed text, refused when empty (unless allowed) or longer than `max` characters.
     static func text(_ value: String, field: String, max: Int, allowEmpty: Bool = false) throws(LoopError) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = isTrimmed(value) ? value : value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty, !allowEmpty { throw .invalidField(field: field, problem: .empty) }
         guard trimmed.count <= max else { throw .invalidField(field: field, problem: .tooLong(max: max)) }
         return trimmed
+    }
+
+    /// Neither end is white space, so trimming would change nothing: most input skips Foundation's trimming,
+    /// which bridges through NSString and is slow on Linux.
+    private static func isTrimmed(_ value: String) -> Bool {
+        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return false }
+        return !CharacterSet.whitespacesAndNewlines.contains(first) && !CharacterSet.whitespacesAndNewlines.contains(last)
     }
 
     /// Trimmed optional text; blank becomes `nil`.

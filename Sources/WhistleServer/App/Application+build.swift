@@ -51,11 +51,7 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
         // Imported holiday schedules override the bundled ones year by year; units name their business hours;
         // rule versions apply from their day.
         if try await Migrator.pending(store).isEmpty {
-            try rules.load(imported: try await CalendarRepository(store: store).all(),
-                           unitCalendars: try await UnitRepository(store: store).calendarCodes(),
-                           policies: try await PolicyRepository(store: store).all(LoopPolicy.self),
-                           whistlePolicies: try await PolicyRepository(store: store).all(WhistlePolicy.self),
-                           assessmentSchemes: try await PolicyRepository(store: store).all(AssessmentScheme.self))
+            try await rules.load(from: store)
             try await desk.refresh()
         }
         logger.info("whistle ready", metadata: ["db": "\(settings.database)"])

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import WhistleCore
+import WhistleStore
 
 /// The rules of the closed loop this server applies. Holiday schedules: those bundled in
 /// Resources/calendars, overridden year by year by those imported with `whistle calendar import`. Business
@@ -58,6 +59,14 @@ final class LoopConfiguration: Sendable {
                        whistlePolicies: whistlePolicies.isEmpty ? [.default] : whistlePolicies, schedules: schedules,
                        assessmentSchemes: assessmentSchemes.isEmpty ? [.beijing] : assessmentSchemes)
         }
+    }
+
+    /// Applies what `store` holds (see ``load(imported:unitCalendars:policies:whistlePolicies:assessmentSchemes:)``).
+    func load(from store: any Store) async throws {
+        let policies = PolicyRepository(store: store)
+        try load(imported: try await CalendarRepository(store: store).all(), unitCalendars: try await UnitRepository(store: store).calendarCodes(),
+                 policies: try await policies.all(LoopPolicy.self), whistlePolicies: try await policies.all(WhistlePolicy.self),
+                 assessmentSchemes: try await policies.all(AssessmentScheme.self))
     }
 
     static func bundledSchedules() throws -> [HolidaySchedule] {

@@ -163,18 +163,45 @@ public struct DemandRepository: Sendable {
         guard updated != nil else { throw DemandStoreError.versionConflict(id: demand.id, expected: version, actual: nil) }
     }
 
-    /// The orders as rows, so a unit's inbox is an index lookup rather than a scan of documents.
-    private static func project(_ orders: [WorkOrder], of demandID: String, in db: any SQLDatabase) async throws {
-        for order in orders {
-            // 超期待处置: the resolution deadline passed (marked by the deadline service) and no result yet.
-            let overdue = order.isOpen && order.resolution.overdueAt != nil && !order.resolution.isCompleted
-            let supervised = order.isOpen && order.superviseCount > 0
+    /// The orders as rows, so a unit's inbox is an index lookup rather than a scan of documents; many rows a
+    /// statement.
+    private static func project(_ orders: [(order: WorkOrder, demandID: String)], in db: any SQLDatabase) async throws {
+        for chunk in orders.chunked(by: 100) {
+            let rows: [SQLQueryString] = chunk.map { order, demandID in
+                // 超期待处置: the resolution deadline passed (marked by the deadline service) and no result yet.
+                let overdue = order.isOpen && order.resolution.overdueAt != nil && !order.resolution.isCompleted
+                let supervised = order.isOpen && order.superviseCount > 0
+                return """
+                    (\(bind: order.id), \(bind: demandID), \(bind: order.unitCode), \(bind: order.role.rawValue), \(bind: order.status.rawValue),
+                     \(bind: order.isOpen), \(bind: overdue), \(bind: supervised))
+                    """
+            }
             try await db.raw("""
                 INSERT INTO work_orders (id, demand_id, unit_code, role, status, is_open, overdue, supervised)
-                VALUES (\(bind: order.id), \(bind: demandID), \(bind: order.unitCode), \(bind: order.role.rawValue), \(bind: order.status.rawValue),
-                        \(bind: order.isOpen), \(bind: overdue), \(bind: supervised))
+                VALUES \(SQLList(rows))
                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open, overdue = excluded.overdue, supervised = excluded.supervised
                 """).run()
+        }
+    }
+
+    /// Reserves `count` numbers of `day` (the day's counter steps once): the sequences to number them with.
+    public func reserveNumbers(on day: CalendarDay, count: Int) async throws -> Range<Int64> {
+        guard count > 0 else { return 1..<1 }
+        let last = try await store.write { try await Self.next(counter: "demand/\(day.basicDescription)", by: Int64(count), in: $0) }
+        return (last - Int64(count) + 1)..<(last + 1)
+    }
+
+    /// Demands received and handled in the past, written with their whole history at once (`whistle simulate`):
+    /// documents, orders, events, the timers of those still open and both rollups, in one transaction.
+    public func importHistory(_ histories: [(demand: Demand, events: [LoopEvent])], rules: LoopRules) async throws {
+        try await store.write { [store] db in
+            try await Self.insert(histories.map(\.demand), in: db)
+            try await AuditLog.append(histories.flatMap { $0.events.map(\.auditEntry) }, engine: store.engine, in: db)
+            try await Self.project(histories.flatMap { history in history.demand.orders.map { ($0, history.demand.id) } }, in: db)
+            for history in histories where history.demand.closedAt == nil {
+                try await TimerQueue.schedule(try Self.timers(of: history.demand, rules: rules), for: history.demand.id, in: db)
+            }
+            try await TallyRollup.record(histories.map { (nil, $0.demand) }, rules: rules, in: db)
         }
     }
 
@@ -183,12 +210,16 @@ public struct DemandRepository: Sendable {
         if !eventsAlreadyLogged {
             try await AuditLog.append(decision.events.map(\.auditEntry), engine: engine, in: db)
         }
-        try await project(decision.demand.orders, of: decision.demand.id, in: db)
-        let timers = try Loop.dueTimers(decision.demand, rules: rules).map { (timer: DeadlineTimer) in
-            ScheduledTimer(key: timer.key, subjectID: decision.demand.id, kind: timer.kind.rawValue, dueAt: timer.at,
+        try await project(decision.demand.orders.map { ($0, decision.demand.id) }, in: db)
+        try await TimerQueue.schedule(try timers(of: decision.demand, rules: rules), for: decision.demand.id, in: db)
+    }
+
+    /// The deadline timers the demand's state calls for.
+    private static func timers(of demand: Demand, rules: LoopRules) throws -> [ScheduledTimer] {
+        try Loop.dueTimers(demand, rules: rules).map { (timer: DeadlineTimer) in
+            ScheduledTimer(key: timer.key, subjectID: demand.id, kind: timer.kind.rawValue, dueAt: timer.at,
                            payload: String(decoding: try encoder.encode(timer), as: UTF8.self))
         }
-        try await TimerQueue.schedule(timers, for: decision.demand.id, in: db)
     }
 
     static func earlier(_ key: String, in db: any SQLDatabase) async throws -> (hash: String, demandID: String)? {
