@@ -46,6 +46,29 @@ import FoundationNetworking
         }
     }
 
+    /// A simulated day on the demo city, the same for the same seed, then its bulletin as an operator saves it.
+    @Test func simulateADayAndReportOnIt() throws {
+        var totals: [String] = []
+        for _ in 0..<2 {
+            let path = TestDatabase.temporarySQLitePath()
+            defer { TestDatabase.removeSQLite(path) }
+            let simulated = try runWhistle(["simulate", "--demo", "--db", "sqlite:\(path)", "--from", "2026-10-19", "--through", "2026-10-19",
+                                            "--demands-per-year", "73000", "--now", "2026-11-01T00:00:00+08:00"])
+            #expect(simulated.status == 0, "\(simulated.errors)")
+            totals.append(simulated.output.components(separatedBy: " in ").first ?? "")
+            let csv = try runWhistle(["report", "daily", "--period", "2026-10-19", "--db", "sqlite:\(path)"])
+            let received = try #require(csv.output.split(separator: "\r\n").first { $0.hasPrefix("受理量,") })
+            #expect(simulated.output.contains("generated: \(received.split(separator: ",")[1]) 件诉求"), "\(received) vs \(simulated.output)")
+            let file = FileManager.default.temporaryDirectory.appending(path: "whistle-\(UUID().uuidString).xlsx")
+            defer { try? FileManager.default.removeItem(at: file) }
+            #expect(try runWhistle(["report", "monthly", "--period", "2026-11", "--format", "xlsx", "--out", file.path, "--db", "sqlite:\(path)"]).status == 0)
+            #expect(try Data(contentsOf: file).prefix(2) == Data("PK".utf8))
+        }
+        #expect(totals[0] == totals[1] && totals[0].contains("件诉求"))
+        let refused = try runWhistle(["report", "monthly", "--period", "2026-11", "--format", "xlsx"])
+        #expect(refused.status != 0 && refused.errors.contains("--out"))
+    }
+
     /// A file with a bad row is refused whole: the error names file and line, and the database is unchanged.
     @Test func importRefusesABadFileAndChangesNothing() async throws {
         let path = TestDatabase.temporarySQLitePath()
