@@ -53,6 +53,7 @@ extension WhistleAPIHandler {
         let actor = try RequestActor.required()
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
         let command = try LoopCommand(body)
+        try await demands.checkUnits(in: command)
         _ = try await visibleDemand(input.path.id, to: actor)
         let expected = try input.headers.ifMatch.map(Self.version(fromETag:))
         let now = clock()

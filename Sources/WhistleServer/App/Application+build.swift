@@ -75,6 +75,8 @@ func buildRouter(
     router.add(middleware: PublicIntakeLimit(perMinute: settings.publicIntakePerMinute, trustForwardedFor: settings.trustForwardedFor))
     OperationalRoutes(store: store, registry: WhistleMetrics.registry).register(on: router)
     let demands = DemandRepository(store: store, intakeBatch: settings.intakeBatch)
+    let auth = AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies)
+    ConsoleRoutes(demands: demands, sessions: sessions, desk: desk, configuration: rules, auth: auth, clock: clock).register(on: router)
     Open311Routes(
         demands: demands, keys: Open311KeyRepository(store: store), files: FileRepository(store: store), desk: desk,
         configuration: rules, clock: clock, perMinute: Double(settings.open311PerMinute)).register(on: router)
@@ -83,7 +85,7 @@ func buildRouter(
             units: UnitRepository(store: store), demands: demands, whistles: WhistleRepository(store: store), feed: feed,
             party: PartyWorkRepository(store: store), taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store),
             desk: desk, sessions: sessions, people: PeopleRepository(store: store), rankings: RankingRepository(store: store), reports: ReportRepository(store: store), topics: TopicRepository(store: store),
-            auth: AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies), configuration: rules, clock: clock)
+            auth: auth, configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(
                 dateTranscoder: WhistleDateTranscoder(),
                 // Compact: pretty printing costs CPU and bytes on every answer (read it with jq).

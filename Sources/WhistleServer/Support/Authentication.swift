@@ -22,8 +22,9 @@ enum RequestActor {
 /// Who is asking: `Authorization: Bearer <token>` for integrations, the `whistle_session` cookie for the web
 /// console. An unknown or revoked token is refused outright rather than treated as anonymous, so a broken
 /// integration notices; an expired session is anonymous (the console signs in again). A request that changes
-/// something on a session's authority must echo the session's CSRF token in `X-CSRF-Token`: a cookie is sent
-/// by the browser whatever page asks, the header only by Whistle's own pages.
+/// something on a session's authority must echo the session's CSRF token in `X-CSRF-Token` (the console's
+/// forms under `/console/` in their `_csrf` field instead): a cookie is sent by the browser whatever page
+/// asks, the token only by Whistle's own pages.
 struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: TokenRepository
     let sessions: SessionRepository
@@ -41,7 +42,8 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let cookie = Self.cookie(in: request), let session = try await sessions.session(for: cookie, now: clock()) else {
             return try await next(request, context)
         }
-        if ![.get, .head, .options].contains(request.method), request.headers[.csrfToken] != session.csrfToken {
+        // The console's own forms carry the token in a hidden field, which its routes check.
+        if ![.get, .head, .options].contains(request.method), !request.uri.path.hasPrefix("/console/"), request.headers[.csrfToken] != session.csrfToken {
             throw SessionError.csrfMismatch
         }
         return try await RequestActor.$current.withValue(session.actor) {

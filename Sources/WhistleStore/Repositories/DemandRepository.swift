@@ -88,6 +88,22 @@ public struct DemandRepository: Sendable {
         }
     }
 
+    /// Refuses a dispatch to a unit the city does not have (units are never deleted, so checking before the
+    /// command is as good as checking in its transaction). The API and the console call it at the edge.
+    public func checkUnits(in command: LoopCommand) async throws {
+        let named: [String] = switch command {
+        case let .dispatch(primary, coHandlers, _, _): [primary] + coHandlers
+        case let .reDispatch(_, unit, _, _): [unit]
+        default: []
+        }
+        guard !named.isEmpty else { return }
+        try await store.read { db in
+            for code in named where try await db.raw("SELECT 1 AS found FROM units WHERE code = \(bind: code)").first() == nil {
+                throw DemandStoreError.unknownUnit(code)
+            }
+        }
+    }
+
     public func demand(id: String) async throws -> Demand {
         try await store.read { try await Self.load(id, in: $0) }
     }
@@ -290,10 +306,13 @@ public enum DemandStoreError: DomainError, Equatable {
     case notFound(String)
     case versionConflict(id: String, expected: Int, actual: Int?)
     case idempotencyKeyReused(String)
+    /// A dispatch names a unit the city does not have.
+    case unknownUnit(String)
 
     public var code: String {
         switch self {
         case .notFound: "demand.not_found"
+        case .unknownUnit: "demand.unknown_unit"
         case .versionConflict: "demand.version_conflict"
         case .idempotencyKeyReused: "demand.idempotency_key_reused"
         }
@@ -303,6 +322,7 @@ public enum DemandStoreError: DomainError, Equatable {
         switch self {
         case .notFound: .notFound
         case .versionConflict, .idempotencyKeyReused: .conflict
+        case .unknownUnit: .invalid
         }
     }
 
@@ -311,6 +331,7 @@ public enum DemandStoreError: DomainError, Equatable {
         case let .notFound(id): "诉求“\(id)”不存在"
         case let .versionConflict(id, expected, _): "诉求“\(id)”已被他人修改（您看到的是第 \(expected) 版），请刷新后重试"
         case let .idempotencyKeyReused(key): "幂等键“\(key)”已用于另一份不同的提交"
+        case let .unknownUnit(code): "单位“\(code)”不存在，不能派单"
         }
     }
 
@@ -319,6 +340,7 @@ public enum DemandStoreError: DomainError, Equatable {
         case let .notFound(id): "demand \"\(id)\" does not exist"
         case let .versionConflict(id, expected, _): "demand \"\(id)\" was changed by someone else (you saw version \(expected)); reload and retry"
         case let .idempotencyKeyReused(key): "idempotency key \"\(key)\" was already used for a different submission"
+        case let .unknownUnit(code): "unit \"\(code)\" does not exist: nothing can be dispatched to it"
         }
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import WhistleCore
+import WhistleStore
+
+/// A console page: the frame (header with the person and their role's menu, language switch, sign-out) around
+/// a body. Styles and scripts are the console's own files; nothing is loaded from elsewhere.
+struct ConsolePage {
+    var title: String
+    var body: String
+    var language: ConsoleLanguage
+    var session: SessionRepository.Session?
+    var path: String
+
+    func render() -> String {
+        let l = language
+        var menu: [(String, String)] = []
+        if let actor = session?.actor {
+            menu.append(("/console", l("首页", "Home")))
+            for item in Self.menu(for: actor.role) { menu.append((item.path, l(item.zh, item.en))) }
+        } else {
+            menu = [("/console/submit", l("我要反映", "Raise a demand")), ("/console/track", l("查询办理进度", "Track a demand")),
+                    ("/console/login", l("工作人员登录", "Staff sign-in"))]
+        }
+        let links = menu.map { "<a href=\"\($0.0)\"\($0.0 == path ? " aria-current=\"page\"" : "")>\(HTML.escape($0.1))</a>" }.joined()
+        let who = session.map { session in
+            """
+            <form method="post" action="/console/logout" class="who"><span>\(HTML.escape(session.actor.personID)) · \(HTML.escape(l(session.actor.role.nameZh, session.actor.role.rawValue))) · \(HTML.escape(session.actor.unitCode))</span>\
+            <input type="hidden" name="_csrf" value="\(HTML.escape(session.csrfToken))"><button type="submit">\(l("退出", "Sign out"))</button></form>
+            """
+        } ?? ""
+        let other = l == .zh ? ("en", "English") : ("zh", "中文")
+        return """
+            <!doctype html>
+            <html lang="\(l("zh-CN", "en"))"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTML.escape(title)) · \(l("吹哨 · 接诉即办", "Whistle"))</title><link rel="stylesheet" href="/console/assets/console.css">
+            <script src="/console/assets/console.js" defer></script></head>
+            <body><header><a class="brand" href="/console">\(l("吹哨 · 接诉即办", "Whistle"))</a><nav aria-label="\(l("菜单", "Menu"))">\(links)</nav>
+            <a class="lang" href="?lang=\(other.0)" lang="\(other.0)">\(other.1)</a>\(who)</header>
+            <main><h1>\(HTML.escape(title))</h1>\(body)</main></body></html>
+            """
+    }
+
+    /// Each role's daily work (SPEC §8).
+    static func menu(for role: Role) -> [(path: String, zh: String, en: String)] {
+        switch role {
+        case .hotlineAgent: [("/console/submit", "受理诉求", "Intake")]
+        case .dispatcher: [("/console/queue", "待派单", "Dispatch queue"), ("/console/submit", "受理诉求", "Intake")]
+        case .departmentHandler, .streetCoordinator, .communityStaff, .gridWorker, .unitLeader: [("/console/inbox", "工单", "Orders")]
+        case .callbackAgent: [("/console/callbacks", "待回访", "Callbacks")]
+        case .supervisor, .administrator: [("/console/queue", "待派单", "Dispatch queue")]
+        }
+    }
+}
+
+/// How a page shows a demand's state and an order's deadline light.
+enum ConsoleBadges {
+    static func status(_ status: DemandStatus, _ l: ConsoleLanguage) -> String {
+        "<span class=\"status\">\(HTML.escape(l(status.nameZh, status.rawValue)))</span>"
+    }
+
+    static func light(_ light: DeadlineLight?, _ l: ConsoleLanguage) -> String {
+        guard let light else { return "" }
+        let text = switch light {
+        case .green: l("正常", "on time")
+        case .yellow: l("临期", "due soon")
+        case .red: l("超期", "overdue")
+        }
+        return "<span class=\"light \(light.rawValue)\" role=\"img\" aria-label=\"\(text)\">\(text)</span>"
+    }
+
+    /// Beijing wall-clock time to the minute, e.g. `2026-11-21 09:05`.
+    static func time(_ date: Date?) -> String {
+        guard let date else { return "" }
+        let c = beijing.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    private static let beijing: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
+        return calendar
+    }()
+}

@@ -1,0 +1,407 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import WhistleCore
+import WhistleStore
+
+/// The web console (SPEC §8), served by the server itself under `/console`: pages rendered here, forms posted
+/// back here, every change made through the same repositories and domain rules as the API. A signed-in
+/// person's forms carry the session's CSRF token in a hidden field; a refused form comes back with the error
+/// beside its field and everything typed kept.
+struct ConsoleRoutes {
+    let demands: DemandRepository
+    let sessions: SessionRepository
+    let desk: DispatchDesk
+    let configuration: LoopConfiguration
+    let auth: AuthSettings
+    let clock: @Sendable () -> Date
+
+    func register(on router: Router<WhistleRequestContext>) {
+        router.get("console/assets/:file") { _, context in try Self.asset(context.parameters.get("file") ?? "") }
+        router.get("console") { request, _ in try await page(request, title: { $0("工作台", "Home") }) { l, session in home(l, session) } }
+        router.get("console/submit") { request, _ in try await submitPage(request, form: ConsoleForm()) }
+        router.post("console/submit") { request, _ in try await submit(request) }
+        router.get("console/track") { request, _ in try await track(request) }
+        router.get("console/login") { request, _ in try await loginPage(request, form: ConsoleForm()) }
+        router.post("console/login") { request, _ in try await login(request) }
+        router.post("console/logout") { request, _ in try await logout(request) }
+        router.get("console/queue") { request, _ in try await queue(request, forms: [:]) }
+        router.get("console/inbox") { request, _ in try await inbox(request, forms: [:]) }
+        router.get("console/callbacks") { request, _ in try await callbacks(request, forms: [:]) }
+        router.post("console/demands/:id/:step") { request, context in
+            try await act(request, id: context.parameters.get("id") ?? "", step: context.parameters.get("step") ?? "")
+        }
+    }
+
+    // MARK: - Frame
+
+    private func page(
+        _ request: Request, status: HTTPResponse.Status = .ok, title: (ConsoleLanguage) -> String,
+        body: (ConsoleLanguage, SessionRepository.Session?) async throws -> String
+    ) async throws -> Response {
+        let l = ConsoleLanguage(request)
+        let session = RequestActor.session?.session
+        let html = ConsolePage(title: title(l), body: try await body(l, session), language: l, session: session, path: request.uri.path).render()
+        // A language chosen with ?lang= is kept for the next pages.
+        let remember: HTTPFields = request.uri.queryParameters["lang"] != nil
+            ? [.setCookie: "\(ConsoleLanguage.cookie)=\(l.rawValue); Path=/; SameSite=Strict; Max-Age=31536000"] : [:]
+        return HTML.response(html, status: status, headers: remember)
+    }
+
+    /// The signed-in person, or the sign-in page.
+    private func signedIn(_ request: Request) -> SessionRepository.Session? { RequestActor.session?.session }
+
+    private func home(_ l: ConsoleLanguage, _ session: SessionRepository.Session?) -> String {
+        guard let session else {
+            return """
+                <p>\(l("12345 市民服务热线：您的诉求，我们接诉即办。", "The 12345 citizen hotline: tell us, and we act."))</p>
+                <ul class="tiles"><li><a href="/console/submit">\(l("我要反映", "Raise a demand"))</a></li>
+                <li><a href="/console/track">\(l("查询办理进度", "Track a demand"))</a></li><li><a href="/console/login">\(l("工作人员登录", "Staff sign-in"))</a></li></ul>
+                """
+        }
+        let items = ConsolePage.menu(for: session.actor.role).map { "<li><a href=\"\($0.path)\">\(HTML.escape(l($0.zh, $0.en)))</a></li>" }
+        return "<ul class=\"tiles\">\(items.joined())</ul>"
+    }
+
+    // MARK: - Residents: submit and track
+
+    private func submitPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
+        try await page(request, status: status, title: { $0("我要反映", "Raise a demand") }) { l, session in
+            let types = DemandType.allCases.map { ($0.rawValue, l($0.nameZh, $0.rawValue)) }
+            let categories = [("", l("（不确定）", "(not sure)"))] + desk.advisor.taxonomy.leaves.map { ($0.code, $0.name) }
+            return """
+                <form method="post" action="/console/submit" class="card" novalidate>
+                \(csrf(session))\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+                \(form.select("type", l("诉求类型", "Type"), types, required: true))
+                \(form.select("categoryCode", l("问题分类", "Category"), categories))
+                \(form.field("content", l("诉求内容", "What happened"), type: "textarea", required: true))
+                \(form.field("address", l("地点", "Place"), required: true, hint: l("如：朝阳区望京街道望京西园一区 3 号楼", "e.g. 望京西园一区, 望京街道, 朝阳区")))
+                <div class="pair">\(form.field("longitude", l("经度（可选）", "Longitude (optional)"), attributes: "inputmode=\"decimal\""))\
+                \(form.field("latitude", l("纬度（可选）", "Latitude (optional)"), attributes: "inputmode=\"decimal\""))</div>
+                \(form.field("name", l("姓名（可选）", "Name (optional)")))
+                \(form.field("phone", l("联系电话", "Phone"), type: "tel", required: true, hint: l("用于回访和查询进度", "for the callback and to track it")))
+                \(form.checkbox("confidential", l("请为我保密", "Keep my name and phone confidential")))
+                <button type="submit">\(l("提交", "Submit"))</button></form>
+                """
+        }
+    }
+
+    private func submit(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        let l = ConsoleLanguage(request)
+        let session = signedIn(request)
+        if let session, form["_csrf"] != session.csrfToken { throw SessionError.csrfMismatch }
+        func coordinate(_ name: String) -> Double? { form[name].flatMap { Double($0) } }
+        for name in ["longitude", "latitude"] where form[name] != nil && coordinate(name) == nil {
+            form.errors[name] = l("应为数字", "a number")
+        }
+        let hasCoordinate = coordinate("longitude") != nil && coordinate("latitude") != nil
+        var draft = DemandDraft(
+            type: DemandType(rawValue: form["type"] ?? "") ?? .complaint,
+            // A hotline agent records a call; everyone else submits on the web.
+            channel: session.map { Channel.phone.recordingRoles?.contains($0.actor.role) == true } == true ? .phone : .web,
+            categoryCode: form["categoryCode"], content: form.values["content"] ?? "",
+            location: DemandLocation(
+                address: form.values["address"] ?? "",
+                coordinate: hasCoordinate ? Coordinate(longitude: coordinate("longitude")!, latitude: coordinate("latitude")!) : nil),
+            complainant: Complainant(name: form["name"], phone: form["phone"], confidential: form["confidential"] == "1"))
+        if form["phone"] == nil { form.errors["phone"] = l("请留下联系电话", "a phone number is needed") }
+        if form["address"] == nil { form.errors["address"] = l("请填写地点", "say where") }
+        guard form.errors.isEmpty else { return try await submitPage(request, form: form, status: .badRequest) }
+        draft.location = desk.advisor.located(draft.location)
+        let now = clock()
+        do {
+            let intake = try await demands.receive(draft, idempotencyKey: nil, by: session?.actor, at: now, rules: configuration.rules(at: now))
+            return try await page(request, status: .created, title: { $0("已受理", "Received") }) { l, _ in
+                """
+                <div class="card" role="status"><p>\(l("您的诉求已受理，受理编号：", "Your demand is received. Its number:"))</p>
+                <p class="number" id="number">\(HTML.escape(intake.demand.number))</p>
+                <p>\(l("请记下编号，凭编号和联系电话查询办理进度。", "Keep the number: with your phone it tracks the demand."))</p>
+                <p><a href="/console/track">\(l("查询办理进度", "Track a demand"))</a></p></div>
+                """
+            }
+        } catch let error as LoopError {
+            if case let .invalidField(field, _) = error, ["content", "phone", "name", "address", "categoryCode", "type"].contains(field.split(separator: ".").last.map(String.init) ?? field) {
+                form.errors[String(field.split(separator: ".").last ?? "")] = l(error.messageZh, error.messageEn)
+            } else {
+                form.errors["_"] = l(error.messageZh, error.messageEn)
+            }
+            return try await submitPage(request, form: form, status: .badRequest)
+        }
+    }
+
+    private func track(_ request: Request) async throws -> Response {
+        let number = request.uri.queryParameters["number"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        let phone = request.uri.queryParameters["phone"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        var form = ConsoleForm()
+        form.values = ["number": number, "phone": phone]
+        var found: Demand?
+        if !number.isEmpty || !phone.isEmpty {
+            // The same answer for a wrong number and a wrong phone: a number alone reveals nothing.
+            let demand = try await demands.demand(number: number)
+            if let demand, let given = demand.complainant.phone, Self.digits(given) == Self.digits(phone), !phone.isEmpty {
+                found = demand
+            } else {
+                form.errors["number"] = ConsoleLanguage(request)("未找到与该编号和电话对应的诉求", "No demand with this number and phone")
+            }
+        }
+        return try await page(request, title: { $0("查询办理进度", "Track a demand") }) { l, _ in
+            var html = """
+                <form method="get" action="/console/track" class="card">\(form.field("number", l("受理编号", "Number"), required: true))\
+                \(form.field("phone", l("联系电话", "Phone"), type: "tel", required: true))<button type="submit">\(l("查询", "Track"))</button></form>
+                """
+            if let demand = found { html += progress(demand, l) }
+            return html
+        }
+    }
+
+    /// What a resident may see of their demand: where it stands, who handles it, and the results reported.
+    private func progress(_ demand: Demand, _ l: ConsoleLanguage) -> String {
+        let units = desk.advisor.units
+        let orders = demand.orders.map { order in
+            "<li>\(HTML.escape(units[order.unitCode]?.name ?? order.unitCode)) · \(HTML.escape(l(order.role.nameZh, order.role.rawValue))) · \(HTML.escape(l(order.status.nameZh, order.status.rawValue)))</li>"
+        }.joined()
+        let results = demand.orders.flatMap(\.results).map { "<li><time>\(ConsoleBadges.time($0.at))</time> \(HTML.escape($0.note))</li>" }.joined()
+        return """
+            <section class="card" id="progress"><h2>\(HTML.escape(demand.number)) \(ConsoleBadges.status(demand.status, l))</h2>
+            <p>\(l("受理时间", "Received")): \(ConsoleBadges.time(demand.createdAt))</p>
+            \(orders.isEmpty ? "" : "<h3>\(l("承办单位", "Handled by"))</h3><ul>\(orders)</ul>")
+            \(results.isEmpty ? "" : "<h3>\(l("办理结果", "Results"))</h3><ul id=\"results\">\(results)</ul>")</section>
+            """
+    }
+
+    private static func digits(_ phone: String) -> String { phone.filter(\.isNumber) }
+
+    // MARK: - Sign-in
+
+    private func loginPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
+        try await page(request, status: status, title: { $0("工作人员登录", "Staff sign-in") }) { l, _ in
+            """
+            <form method="post" action="/console/login" class="card">\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+            \(form.field("personId", l("账号", "Account"), required: true, attributes: "autocomplete=\"username\""))
+            \(form.field("password", l("密码", "Password"), type: "password", required: true, attributes: "autocomplete=\"current-password\""))
+            \(form.values["choices"].map { _ in form.select("role", l("以何种身份登录", "Sign in as"), (form.values["choices"] ?? "").split(separator: "|").map { (String($0), String($0)) }) } ?? "")
+            <button type="submit">\(l("登录", "Sign in"))</button></form>
+            """
+        }
+    }
+
+    private func login(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        let l = ConsoleLanguage(request)
+        var role: RoleAssignment?
+        if let chosen = form["role"] {
+            let parts = chosen.split(separator: "@")
+            if parts.count == 2, let name = Role(rawValue: String(parts[0])) {
+                role = RoleAssignment(personID: form["personId"] ?? "", role: name, unitCode: String(parts[1]))
+            }
+        }
+        do {
+            let (_, cookie) = try await sessions.login(
+                personID: form["personId"] ?? "", password: form.values["password"] ?? "", role: role, lifetime: auth.sessionLifetime, now: clock())
+            let attributes = "Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(auth.sessionLifetime))" + (auth.secureCookies ? "; Secure" : "")
+            return HTML.redirect("/console", headers: [.setCookie: "\(AuthenticationMiddleware<WhistleRequestContext>.cookieName)=\(cookie); \(attributes)"])
+        } catch let error as SessionError {
+            if case let .chooseRole(choices) = error {
+                form.values["choices"] = choices.map { "\($0.role.rawValue)@\($0.unitCode)" }.joined(separator: "|")
+            }
+            form.values["password"] = nil  // a password is never sent back
+            form.errors["_"] = l(error.messageZh, error.messageEn)
+            return try await loginPage(request, form: form, status: .unauthorized)
+        }
+    }
+
+    private func logout(_ request: Request) async throws -> Response {
+        let form = try await ConsoleForm(request)
+        if let (cookie, session) = RequestActor.session {
+            guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+            try await sessions.logout(cookie, now: clock())
+        }
+        let cleared = "\(AuthenticationMiddleware<WhistleRequestContext>.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (auth.secureCookies ? "; Secure" : "")
+        return HTML.redirect("/console", headers: [.setCookie: cleared])
+    }
+
+    private func csrf(_ session: SessionRepository.Session?) -> String {
+        session.map { "<input type=\"hidden\" name=\"_csrf\" value=\"\(HTML.escape($0.csrfToken))\">" } ?? ""
+    }
+
+    // MARK: - Work lists
+
+    /// A work list for the roles that have it; others are sent to sign in or home.
+    private func workList(
+        _ request: Request, status: HTTPResponse.Status, roles: Set<Role>, title: @escaping (ConsoleLanguage) -> String,
+        body: @escaping (ConsoleLanguage, SessionRepository.Session) async throws -> String
+    ) async throws -> Response {
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard roles.contains(session.actor.role) else {
+            return try await page(request, status: .forbidden, title: { $0("无权访问", "Not allowed") }) { l, _ in
+                "<p class=\"error\" role=\"alert\">\(l("您的角色不能使用此页面。", "Your role does not use this page."))</p>"
+            }
+        }
+        return try await page(request, status: status, title: title) { l, _ in try await body(l, session) }
+    }
+
+    private func queue(_ request: Request, forms: [String: ConsoleForm], status: HTTPResponse.Status = .ok) async throws -> Response {
+        try await workList(request, status: status, roles: [.dispatcher, .supervisor, .administrator], title: { $0("待派单", "Dispatch queue") }) { l, session in
+            let now = clock()
+            let rules = configuration.rules(at: now)
+            let received = try await demands.list(status: .received, unit: nil, after: nil, limit: 50).items
+            let toClose = try await demands.list(status: .callbackDone, unit: nil, after: nil, limit: 50).items
+            let classes = rules.deadlineClasses.values.sorted { $0.code < $1.code }.map { ($0.code, l($0.nameZh, $0.nameEn)) }
+            let categories = [("", l("（按建议）", "(as suggested)"))] + desk.advisor.taxonomy.leaves.map { ($0.code, $0.name) }
+            var html = received.isEmpty ? "<p>\(l("没有待派单的诉求。", "Nothing to dispatch."))</p>" : ""
+            for demand in received {
+                var form = forms[demand.id] ?? ConsoleForm()
+                if forms[demand.id] == nil {
+                    let advice = desk.advisor.advise(title: demand.title, content: demand.content, address: demand.location.address,
+                                                     coordinate: demand.location.coordinate, categoryCode: demand.categoryCode, at: now)
+                    form.values["primaryUnit"] = advice.route?.primary ?? ""
+                    form.values["coHandlers"] = advice.route?.coHandlers.joined(separator: ",") ?? ""
+                    form.values["categoryCode"] = demand.categoryCode ?? advice.categoryCode ?? ""
+                    form.values["deadlineClass"] = (advice.categoryCode ?? demand.categoryCode).flatMap { desk.advisor.taxonomy.deadlineClass(of: $0) } ?? "general"
+                }
+                html += """
+                    <article class="card demand" id="d-\(HTML.escape(demand.id))"><h2>\(HTML.escape(demand.number)) \(ConsoleBadges.status(demand.status, l))</h2>
+                    <p class="content">\(HTML.escape(demand.content))</p><p class="meta">\(HTML.escape(demand.location.address)) · \(ConsoleBadges.time(demand.createdAt))</p>
+                    <form method="post" action="/console/demands/\(HTML.escape(demand.id))/dispatch">\(csrf(session))\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+                    \(form.field("primaryUnit", l("主办单位", "Primary unit"), required: true))\(form.field("coHandlers", l("协办单位（逗号分隔）", "Co-handlers (comma-separated)")))
+                    \(form.select("categoryCode", l("分类", "Category"), categories))\(form.select("deadlineClass", l("办理时限", "Deadline class"), classes, required: true))
+                    <button type="submit">\(l("派单", "Dispatch"))</button></form></article>
+                    """
+            }
+            if !toClose.isEmpty {
+                html += "<h2>\(l("待结案", "To close"))</h2>"
+                for demand in toClose {
+                    html += """
+                        <article class="card demand"><h3>\(HTML.escape(demand.number)) \(ConsoleBadges.status(demand.status, l))</h3><p class="content">\(HTML.escape(demand.content))</p>
+                        <form method="post" action="/console/demands/\(HTML.escape(demand.id))/close">\(csrf(session))<button type="submit">\(l("结案", "Close"))</button></form></article>
+                        """
+                }
+            }
+            return html
+        }
+    }
+
+    private func inbox(_ request: Request, forms: [String: ConsoleForm], status: HTTPResponse.Status = .ok) async throws -> Response {
+        try await workList(request, status: status, roles: [.departmentHandler, .streetCoordinator, .communityStaff, .gridWorker, .unitLeader],
+                           title: { $0("工单", "Orders") }) { l, session in
+            let now = clock()
+            let rules = configuration.rules(at: now)
+            let unit = session.actor.unitCode
+            let listed = try await demands.list(status: nil, unit: unit, after: nil, limit: 100).items
+            var rows = ""
+            for demand in listed {
+                for order in demand.orders where order.unitCode == unit && order.isOpen {
+                    let form = forms[demand.id] ?? ConsoleForm()
+                    let light = try? order.resolution.light(at: now, in: rules.calendar(forUnit: unit), yellowAt: rules.yellowThreshold)
+                    let next: (step: String, label: String)? = switch order.status {
+                    case .dispatched: ("sign_for", l("签收", "Sign for"))
+                    case .signed: ("record_contact", l("已联系诉求人", "Contacted the resident"))
+                    case .contacted, .inProgress: ("report_result", l("反馈办理结果", "Report the result"))
+                    default: nil
+                    }
+                    let action = next.map { step, label in
+                        """
+                        <form method="post" action="/console/demands/\(HTML.escape(demand.id))/\(step)">\(csrf(session))<input type="hidden" name="order" value="\(HTML.escape(order.id))">\
+                        \(step == "report_result" ? form.field("summary", l("办理结果", "Result"), type: "textarea", required: true) : "")\
+                        \(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")<button type="submit">\(label)</button></form>
+                        """
+                    } ?? "<p>\(HTML.escape(l(order.status.nameZh, order.status.rawValue)))</p>"
+                    rows += """
+                        <article class="card demand" id="d-\(HTML.escape(demand.id))"><h2>\(HTML.escape(demand.number)) \(ConsoleBadges.light(light, l))</h2>
+                        <p class="content">\(HTML.escape(demand.content))</p><p class="meta">\(HTML.escape(demand.location.address)) · \(l("派单", "dispatched")) \(ConsoleBadges.time(order.dispatchedAt))</p>
+                        \(action)</article>
+                        """
+                }
+            }
+            return rows.isEmpty ? "<p>\(l("没有待办工单。", "No open orders."))</p>" : rows
+        }
+    }
+
+    private func callbacks(_ request: Request, forms: [String: ConsoleForm], status: HTTPResponse.Status = .ok) async throws -> Response {
+        try await workList(request, status: status, roles: [.callbackAgent], title: { $0("待回访", "Callbacks") }) { l, session in
+            let waiting = try await demands.list(status: .resultReported, unit: nil, after: nil, limit: 50).items
+            let outcomes = [("satisfied", l("满意", "Satisfied")), ("basically_satisfied", l("基本满意", "Basically satisfied")),
+                            ("unsatisfied", l("不满意", "Unsatisfied")), ("unreachable", l("无法联系", "Unreachable")), ("refused", l("拒绝回访", "Refused"))]
+            var html = waiting.isEmpty ? "<p>\(l("没有待回访的诉求。", "No callbacks waiting."))</p>" : ""
+            for demand in waiting {
+                let form = forms[demand.id] ?? ConsoleForm()
+                let result = demand.orders.flatMap(\.results).last?.note ?? ""
+                html += """
+                    <article class="card demand" id="d-\(HTML.escape(demand.id))"><h2>\(HTML.escape(demand.number))</h2><p class="content">\(HTML.escape(demand.content))</p>
+                    <p class="meta">\(l("办理结果", "Result")): \(HTML.escape(result)) · \(l("电话", "Phone")) \(HTML.escape(demand.complainant.phone))</p>
+                    <form method="post" action="/console/demands/\(HTML.escape(demand.id))/callback">\(csrf(session))\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+                    \(form.select("outcome", l("回访结果", "Outcome"), outcomes, required: true))\(form.checkbox("contacted", l("办理单位已联系", "The unit contacted them")))\
+                    \(form.checkbox("solved", l("问题已解决", "Solved")))<button type="submit">\(l("记录回访", "Record"))</button></form></article>
+                    """
+            }
+            return html
+        }
+    }
+
+    // MARK: - Actions
+
+    private func act(_ request: Request, id: String, step: String) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        let order = form["order"] ?? ""
+        let command: LoopCommand
+        switch step {
+        case "dispatch":
+            command = .dispatch(primary: form["primaryUnit"] ?? "", coHandlers: (form["coHandlers"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                                deadlineClass: form["deadlineClass"] ?? "", categoryCode: form["categoryCode"])
+        case "close": command = .close()
+        case "sign_for": command = .signFor(order: order)
+        case "record_contact": command = .recordContact(order: order)
+        case "report_result": command = .reportResult(order: order, summary: form.values["summary"] ?? "")
+        case "callback":
+            let outcome: CallbackOutcome = switch form["outcome"] ?? "" {
+            case "unreachable": .invalid(.unreachable)
+            case "refused": .invalid(.refused)
+            case let value: .valid(contacted: form["contacted"] == "1", solved: form["solved"] == "1", satisfaction: Satisfaction(rawValue: value) ?? .unsatisfied)
+            }
+            command = .recordCallback(outcome: outcome)
+        default: throw HTTPError(.notFound)
+        }
+        let now = clock()
+        do {
+            try await demands.checkUnits(in: command)
+            _ = try await demands.apply(command, to: id, expectedVersion: nil, by: session.actor, at: now, rules: configuration.rules(at: now))
+            return HTML.redirect(Self.listPath(step))
+        } catch let error as any DomainError {
+            let l = ConsoleLanguage(request)
+            if case .unknownUnit = error as? DemandStoreError {
+                form.errors["primaryUnit"] = l(error.messageZh, error.messageEn)
+            } else if case let .invalidField(field, _) = error as? LoopError, ["primary", "primaryUnit", "summary"].contains(field) {
+                form.errors[field == "primary" ? "primaryUnit" : field] = l(error.messageZh, error.messageEn)
+            } else {
+                form.errors["_"] = l(error.messageZh, error.messageEn)
+            }
+            switch Self.listPath(step) {
+            case "/console/queue": return try await queue(request, forms: [id: form], status: .badRequest)
+            case "/console/callbacks": return try await callbacks(request, forms: [id: form], status: .badRequest)
+            default: return try await inbox(request, forms: [id: form], status: .badRequest)
+            }
+        }
+    }
+
+    private static func listPath(_ step: String) -> String {
+        switch step {
+        case "dispatch", "close": "/console/queue"
+        case "callback": "/console/callbacks"
+        default: "/console/inbox"
+        }
+    }
+
+    // MARK: - Files
+
+    private static func asset(_ name: String) throws -> Response {
+        let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"]
+        let parts = name.split(separator: ".")
+        guard parts.count == 2, let type = types[String(parts[1])],
+              let url = Bundle.module.url(forResource: String(parts[0]), withExtension: String(parts[1]), subdirectory: "Resources/console"),
+              let data = try? Data(contentsOf: url) else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=300"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

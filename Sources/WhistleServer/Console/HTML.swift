@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import WhistleCore
+
+/// The console's pages are strings built on the server; every value from outside reaches them through
+/// ``escape(_:)``, so a resident's words can never become markup.
+enum HTML {
+    static func escape(_ text: String?) -> String {
+        var escaped = ""
+        for character in text ?? "" {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    static func response(_ html: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            // Only the console's own files: no CDN, no inline script, no framing by other sites.
+            HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        ]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.location: location]
+        headers.append(contentsOf: extra)
+        return Response(status: .seeOther, headers: headers)
+    }
+}
+
+/// The console's language: Chinese unless the person chose English (`?lang=en`, kept in a cookie).
+enum ConsoleLanguage: String, Sendable {
+    case zh, en
+
+    static let cookie = "whistle_lang"
+
+    init(_ request: Request) {
+        if let asked = request.uri.queryParameters["lang"].flatMap({ ConsoleLanguage(rawValue: String($0)) }) {
+            self = asked
+            return
+        }
+        let chosen = request.headers[values: .cookie].flatMap { $0.split(separator: ";") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix(Self.cookie + "=") }
+            .flatMap { ConsoleLanguage(rawValue: String($0.dropFirst(Self.cookie.count + 1))) }
+        self = chosen ?? .zh
+    }
+
+    /// The text in this language.
+    func callAsFunction(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
+}
+
+/// A form's fields as sent (`application/x-www-form-urlencoded`), kept as typed so a refused form shows
+/// them again, and the errors to show next to each field.
+struct ConsoleForm: Sendable {
+    var values: [String: String] = [:]
+    var errors: [String: String] = [:]
+
+    init() {}
+
+    init(_ request: Request) async throws {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring) -> String { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            values[decoded(parts[0])] = parts.count > 1 ? decoded(parts[1]) : ""
+        }
+    }
+
+    subscript(_ name: String) -> String? {
+        let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return value?.isEmpty == false ? value : nil
+    }
+
+    /// A labelled input with its error beneath it (`aria-describedby`, so screen readers read both).
+    func field(_ name: String, _ label: String, type: String = "text", required: Bool = false, hint: String? = nil, attributes: String = "") -> String {
+        let error = errors[name].map { "<p class=\"error\" id=\"\(name)-error\">\(HTML.escape($0))</p>" } ?? ""
+        let described = errors[name] != nil ? " aria-describedby=\"\(name)-error\" aria-invalid=\"true\"" : ""
+        let control = type == "textarea"
+            ? "<textarea id=\"\(name)\" name=\"\(name)\" rows=\"4\"\(required ? " required" : "")\(described) \(attributes)>\(HTML.escape(values[name]))</textarea>"
+            : "<input id=\"\(name)\" name=\"\(name)\" type=\"\(type)\" value=\"\(HTML.escape(values[name]))\"\(required ? " required" : "")\(described) \(attributes)>"
+        return "<div class=\"field\"><label for=\"\(name)\">\(HTML.escape(label))\(required ? " *" : "")</label>\(control)"
+            + (hint.map { "<small>\(HTML.escape($0))</small>" } ?? "") + "\(error)</div>"
+    }
+
+    /// A labelled select of (value, text) options, the sent value selected.
+    func select(_ name: String, _ label: String, _ options: [(String, String)], required: Bool = false) -> String {
+        let error = errors[name].map { "<p class=\"error\" id=\"\(name)-error\">\(HTML.escape($0))</p>" } ?? ""
+        let items = options.map { value, text in
+            "<option value=\"\(HTML.escape(value))\"\(values[name] == value ? " selected" : "")>\(HTML.escape(text))</option>"
+        }.joined()
+        return "<div class=\"field\"><label for=\"\(name)\">\(HTML.escape(label))\(required ? " *" : "")</label>"
+            + "<select id=\"\(name)\" name=\"\(name)\"\(required ? " required" : "")\(errors[name] != nil ? " aria-describedby=\"\(name)-error\" aria-invalid=\"true\"" : "")>\(items)</select>\(error)</div>"
+    }
+
+    func checkbox(_ name: String, _ label: String) -> String {
+        "<div class=\"field check\"><input id=\"\(name)\" name=\"\(name)\" type=\"checkbox\" value=\"1\"\(values[name] == "1" ? " checked" : "")><label for=\"\(name)\">\(HTML.escape(label))</label></div>"
+    }
+}

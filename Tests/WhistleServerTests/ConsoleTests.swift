@@ -1,0 +1,133 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+import WhistleCore
+import WhistleStore
+
+/// The web console over HTTP as a browser uses it (forms, cookies, redirects): a resident submits and tracks,
+/// the dispatcher dispatches, 城管委 signs for, contacts and reports, the callback agent records the callback,
+/// the dispatcher closes, and the resident sees the result. Bad input comes back beside its field with what
+/// was typed; every page escapes what residents wrote; forms without the session's token are refused.
+@Suite struct ConsoleTests {
+    static let password = "正确的密码 correct"
+    static let staff = ["dispatcher", "cgw", "callback", "jtw"]
+
+    static func prepare(_ store: any Store) async throws {
+        let sessions = SessionRepository(store: store, rounds: 1_000)
+        for person in staff { try await sessions.setPassword(password, for: person, now: Date()) }
+    }
+
+    /// A browser's session: the cookie from signing in and the CSRF token from its pages.
+    struct Browser {
+        let client: any TestClientProtocol
+        var cookie: String?
+
+        func get(_ path: String) async throws -> TestResponse {
+            try await client.execute(uri: path, method: .get, headers: cookie.map { [.cookie: $0] } ?? [:], body: nil)
+        }
+
+        func post(_ path: String, _ fields: [String: String]) async throws -> TestResponse {
+            var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            if let cookie { headers[.cookie] = cookie }
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+            let body = fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+            return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
+        }
+
+        static func signIn(_ client: any TestClientProtocol, _ person: String) async throws -> Browser {
+            let response = try await Browser(client: client).post("/console/login", ["personId": person, "password": ConsoleTests.password])
+            #expect(response.status == .seeOther, "\(person): \(response.text)")
+            let cookie = try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            return Browser(client: client, cookie: cookie)
+        }
+
+        /// The session's CSRF token, as the pages carry it.
+        func csrf() async throws -> String {
+            let page = try await get("/console").text
+            let marker = "name=\"_csrf\" value=\""
+            let start = try #require(page.range(of: marker)).upperBound
+            return String(page[start...].prefix { $0 != "\"" })
+        }
+    }
+
+    @Test func aDemandThroughTheConsole() async throws {
+        try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: Self.prepare) { client, _ in
+            let resident = Browser(client: client)
+            // Bad input: the error beside the field, what was typed kept (and escaped).
+            let typed = ["type": "complaint", "content": "<b>路灯</b> 不亮 & 很危险", "address": "", "phone": "13812345678", "longitude": "东经"]
+            let refused = try await resident.post("/console/submit", typed)
+            #expect(refused.status == .badRequest)
+            #expect(refused.text.contains("id=\"address-error\"") && refused.text.contains("id=\"longitude-error\""))
+            #expect(refused.text.contains("&lt;b&gt;路灯&lt;/b&gt; 不亮 &amp; 很危险") && !refused.text.contains("<b>路灯</b>"))
+            #expect(refused.text.contains("value=\"13812345678\"") && refused.text.contains("value=\"东经\""))
+
+            var fields = typed
+            fields["address"] = "望京西园一区 3 号楼"
+            fields["longitude"] = nil
+            let submitted = try await resident.post("/console/submit", fields)
+            #expect(submitted.status == .created, "\(submitted.text)")
+            let number = try #require(submitted.text.firstMatch(of: /id="number">([0-9-]+)</).map { String($0.1) })
+
+            let dispatcher = try await Browser.signIn(client, "dispatcher")
+            let queue = try await dispatcher.get("/console/queue")
+            #expect(queue.text.contains(number) && queue.text.contains("&lt;b&gt;路灯"))
+            let id = try #require(queue.text.firstMatch(of: /id="d-([0-9a-f-]+)"/).map { String($0.1) })
+            // Without the session's token nothing happens; with a unit that does not exist, the error shows.
+            #expect(try await dispatcher.post("/console/demands/\(id)/dispatch", ["primaryUnit": "110105-CGW", "deadlineClass": "general"]).status == .forbidden)
+            let csrf = try await dispatcher.csrf()
+            let wrong = try await dispatcher.post("/console/demands/\(id)/dispatch", ["_csrf": csrf, "primaryUnit": "110105-XXX", "deadlineClass": "general"])
+            #expect(wrong.status == .badRequest && wrong.text.contains("value=\"110105-XXX\"") && wrong.text.contains("class=\"error\""), "\(wrong.text)")
+            let dispatched = try await dispatcher.post("/console/demands/\(id)/dispatch", ["_csrf": csrf, "primaryUnit": "110105-CGW", "deadlineClass": "general"])
+            #expect(dispatched.status == .seeOther && dispatched.headers[.location] == "/console/queue")
+
+            // 城管委 works the order from its inbox, with the traffic light on the row; 交通局 does not see it.
+            #expect(try await Browser.signIn(client, "jtw").get("/console/inbox").text.contains(number) == false)
+            let cgw = try await Browser.signIn(client, "cgw")
+            let cgwToken = try await cgw.csrf()
+            for step in ["sign_for", "record_contact", "report_result"] {
+                let inbox = try await cgw.get("/console/inbox").text
+                #expect(inbox.contains(number) && inbox.contains("class=\"light green\""), "\(step)")
+                let order = try #require(inbox.firstMatch(of: /name="order" value="([^"]+)"/).map { String($0.1) })
+                var form = ["_csrf": cgwToken, "order": order]
+                if step == "report_result" {
+                    let empty = try await cgw.post("/console/demands/\(id)/\(step)", form)
+                    #expect(empty.status == .badRequest && empty.text.contains("class=\"error\""))
+                    form["summary"] = "已更换灯泡，恢复照明"
+                }
+                #expect(try await cgw.post("/console/demands/\(id)/\(step)", form).status == .seeOther, "\(step)")
+            }
+
+            let callback = try await Browser.signIn(client, "callback")
+            #expect(try await callback.get("/console/callbacks").text.contains("已更换灯泡"))
+            #expect(try await callback.post("/console/demands/\(id)/callback",
+                                             ["_csrf": try await callback.csrf(), "outcome": "satisfied", "contacted": "1", "solved": "1"]).status == .seeOther)
+            #expect(try await dispatcher.post("/console/demands/\(id)/close", ["_csrf": csrf]).status == .seeOther)
+
+            // The resident tracks it by number and phone; a wrong phone reveals nothing.
+            let tracked = try await resident.get("/console/track?number=\(number)&phone=138-1234-5678")
+            #expect(tracked.text.contains("已更换灯泡，恢复照明") && tracked.text.contains("朝阳区城市管理委员会") && tracked.text.contains("已结案"))
+            let wrongPhone = try await resident.get("/console/track?number=\(number)&phone=13900000000")
+            #expect(!wrongPhone.text.contains("已更换灯泡") && wrongPhone.text.contains("id=\"number-error\""))
+
+            // Roles see their own pages only; signing out ends the session.
+            #expect(try await cgw.get("/console/queue").status == .forbidden)
+            #expect(try await resident.get("/console/inbox").headers[.location] == "/console/login")
+            #expect(try await cgw.post("/console/logout", ["_csrf": cgwToken]).status == .seeOther)
+            #expect(try await cgw.get("/console/inbox").headers[.location] == "/console/login")
+            // English on request, kept in a cookie.
+            let english = try await resident.get("/console/submit?lang=en")
+            #expect(english.text.contains("Raise a demand") && english.headers[.setCookie]?.hasPrefix("whistle_lang=en") == true)
+        }
+    }
+
+    @Test func aWrongPasswordIsRefusedOnThePage() async throws {
+        try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: Self.prepare) { client, _ in
+            let refused = try await Browser(client: client).post("/console/login", ["personId": "cgw", "password": "wrong password"])
+            #expect(refused.status == .unauthorized && refused.text.contains("role=\"alert\"") && refused.text.contains("value=\"cgw\""))
+            #expect(!refused.text.contains("wrong password") && refused.headers[.setCookie] == nil)
+        }
+    }
+}
