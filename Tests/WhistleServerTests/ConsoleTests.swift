@@ -13,7 +13,7 @@ import WhistleStore
 /// was typed; every page escapes what residents wrote; forms without the session's token are refused.
 @Suite struct ConsoleTests {
     static let password = "正确的密码 correct"
-    static let staff = ["dispatcher", "cgw", "callback", "jtw"]
+    static let staff = ["dispatcher", "cgw", "callback", "jtw", "supervisor"]
 
     static func prepare(_ store: any Store) async throws {
         let sessions = SessionRepository(store: store, rounds: 1_000)
@@ -111,6 +111,10 @@ import WhistleStore
             #expect(tracked.text.contains("已更换灯泡，恢复照明") && tracked.text.contains("朝阳区城市管理委员会") && tracked.text.contains("已结案"))
             let wrongPhone = try await resident.get("/console/track?number=\(number)&phone=13900000000")
             #expect(!wrongPhone.text.contains("已更换灯泡") && wrongPhone.text.contains("id=\"number-error\""))
+
+            // The command centre counts the day's demand and draws the fortnight as SVG.
+            let command = try await Browser.signIn(client, "supervisor").get("/console/command")
+            #expect(command.text.contains("id=\"received-today\">1<") && command.text.contains("<svg class=\"chart\""), "\(command.text)")
 
             // Roles see their own pages only; signing out ends the session.
             #expect(try await cgw.get("/console/queue").status == .forbidden)

@@ -44,10 +44,11 @@ struct ConsolePage {
     static func menu(for role: Role) -> [(path: String, zh: String, en: String)] {
         switch role {
         case .hotlineAgent: [("/console/submit", "受理诉求", "Intake")]
-        case .dispatcher: [("/console/queue", "待派单", "Dispatch queue"), ("/console/submit", "受理诉求", "Intake")]
-        case .departmentHandler, .streetCoordinator, .communityStaff, .gridWorker, .unitLeader: [("/console/inbox", "工单", "Orders")]
+        case .dispatcher: [("/console/queue", "待派单", "Dispatch queue"), ("/console/submit", "受理诉求", "Intake"), ("/console/command", "指挥中心", "Command centre")]
+        case .departmentHandler, .streetCoordinator, .communityStaff, .gridWorker: [("/console/inbox", "工单", "Orders")]
+        case .unitLeader: [("/console/inbox", "工单", "Orders"), ("/console/command", "指挥中心", "Command centre")]
         case .callbackAgent: [("/console/callbacks", "待回访", "Callbacks")]
-        case .supervisor, .administrator: [("/console/queue", "待派单", "Dispatch queue")]
+        case .supervisor, .administrator: [("/console/command", "指挥中心", "Command centre"), ("/console/queue", "待派单", "Dispatch queue")]
         }
     }
 }
@@ -80,4 +81,23 @@ enum ConsoleBadges {
         calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600)!
         return calendar
     }()
+}
+
+/// Charts drawn on the server as SVG: no script, no library, readable by screen readers through their title.
+enum ConsoleCharts {
+    /// Vertical bars, one a label, scaled to the largest value.
+    static func bars(_ values: [(label: String, value: Int)], label: String) -> String {
+        let (width, height, gap) = (640.0, 200.0, 6.0)
+        let top = Double(max(values.map(\.value).max() ?? 0, 1))
+        let bar = (width - gap * Double(values.count + 1)) / Double(max(values.count, 1))
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height + 40))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+        for (index, item) in values.enumerated() {
+            let h = height * Double(item.value) / top
+            let x = gap + Double(index) * (bar + gap)
+            svg += "<rect x=\"\(x)\" y=\"\(height - h)\" width=\"\(bar)\" height=\"\(h)\"><title>\(HTML.escape(item.label)): \(item.value)</title></rect>"
+            svg += "<text x=\"\(x + bar / 2)\" y=\"\(height + 16)\" text-anchor=\"middle\">\(HTML.escape(item.label))</text>"
+            svg += "<text x=\"\(x + bar / 2)\" y=\"\(height + 32)\" text-anchor=\"middle\" class=\"value\">\(item.value)</text>"
+        }
+        return svg + "</svg>"
+    }
 }
