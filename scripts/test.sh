@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: the OpenAPI document checks, the build, API fuzzing with schemathesis and the
-# Open311 clients when they are installed, and every test target. The store suite
+# Runs the whole test suite: the OpenAPI document checks, the build, API fuzzing with schemathesis, the
+# Open311 clients and the console in headless Chromium when they are installed, and every test target. The store suite
 # runs on SQLite, and on PostgreSQL too: on the server WHISTLE_TEST_POSTGRES_URL names, or else on a
 # throwaway cluster on 127.0.0.1 started here when PostgreSQL is installed (apt-get install postgresql).
 # Without either, the PostgreSQL tests are reported as skipped, with the reason.
@@ -55,6 +55,15 @@ elif [ "${WHISTLE_REQUIRE_FUZZ:-}" = 1 ]; then
   echo "the Open311 clients are required here but not installed (pip install georeport==0.3.1)" >&2; exit 1
 else
   echo "skipped: georeport is not installed (pip install georeport==0.3.1)"
+fi
+
+echo "== Console: headless Chromium through a demand's whole loop (screenshots in ci-artifacts/console)"
+if command -v chromium >/dev/null && python3 -c "import playwright" 2>/dev/null; then
+  scripts/console-browser.sh
+elif [ "${WHISTLE_REQUIRE_BROWSER:-}" = 1 ]; then
+  echo "the browser test is required here but chromium or playwright is missing (apt-get install chromium; pip install playwright)" >&2; exit 1
+else
+  echo "skipped: needs chromium (apt-get install chromium fonts-wqy-zenhei) and playwright (pip install playwright)"
 fi
 
 echo "== Tests"

@@ -32,7 +32,7 @@ struct ConsolePage {
         return """
             <!doctype html>
             <html lang="\(l("zh-CN", "en"))"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title)) · \(l("吹哨 · 接诉即办", "Whistle"))</title><link rel="stylesheet" href="/console/assets/console.css">
+            <title>\(HTML.escape(title)) · \(l("吹哨 · 接诉即办", "Whistle"))</title><link rel="icon" href="/console/assets/favicon.svg"><link rel="stylesheet" href="/console/assets/console.css">
             <script src="/console/assets/console.js" defer></script></head>
             <body><header><a class="brand" href="/console">\(l("吹哨 · 接诉即办", "Whistle"))</a><nav aria-label="\(l("菜单", "Menu"))">\(links)</nav>
             <a class="lang" href="?lang=\(other.0)" lang="\(other.0)">\(other.1)</a>\(who)</header>

@@ -428,7 +428,7 @@ struct ConsoleRoutes {
     // MARK: - Files
 
     private static func asset(_ name: String) throws -> Response {
-        let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"]
+        let types = ["css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml"]
         let parts = name.split(separator: ".")
         guard parts.count == 2, let type = types[String(parts[1])],
               let url = Bundle.module.url(forResource: String(parts[0]), withExtension: String(parts[1]), subdirectory: "Resources/console"),
