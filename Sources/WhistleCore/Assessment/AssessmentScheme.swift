@@ -71,6 +71,18 @@ public struct AssessmentScheme: Sendable, Hashable, Codable, EffectiveDated {
         inForce(at: period.start, among: versions)
     }
 
+    /// The period labelled `YYYY-MM` (the month it ends in), cut by the start day of the newest version: periods
+    /// are named one way at a time, and the period found is then assessed by its own version. `nil` for a
+    /// malformed label.
+    public static func period(labelled label: String, among versions: [Self]) -> AssessmentPeriod? {
+        AssessmentPeriod(label: label, startDay: periodStartDay(among: versions))
+    }
+
+    /// The start day periods are cut by: the newest version's.
+    public static func periodStartDay(among versions: [Self]) -> Int {
+        versions.max { $0.effectiveFrom < $1.effectiveFrom }?.periodStartDay ?? beijing.periodStartDay
+    }
+
     /// The period of this scheme's start day that contains `instant` (Beijing time).
     public func period(containing instant: Date) -> AssessmentPeriod {
         AssessmentPeriod(containing: instant, startDay: periodStartDay)!

@@ -75,8 +75,7 @@ extension WhistleAPIHandler {
     // MARK: - Helpers
 
     private func assessmentPeriod(_ label: String) throws -> AssessmentPeriod {
-        let startDay = configuration.assessmentSchemes.max { $0.effectiveFrom < $1.effectiveFrom }?.periodStartDay ?? AssessmentScheme.beijing.periodStartDay
-        guard let period = AssessmentPeriod(label: label, startDay: startDay) else {
+        guard let period = AssessmentScheme.period(labelled: label, among: configuration.assessmentSchemes) else {
             throw RequestError.invalidParameter(name: "period", reason: "应为 YYYY-MM / YYYY-MM expected")
         }
         return period

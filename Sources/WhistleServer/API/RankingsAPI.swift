@@ -54,9 +54,7 @@ extension WhistleAPIHandler {
     }
 
     private static func ranking(_ group: String, _ label: String, schemes: [AssessmentScheme]) throws -> (AssessmentPeriod, UnitGroup) {
-        // Periods are cut by the start day of the newest scheme; the period found is then assessed by its own.
-        let startDay = schemes.max { $0.effectiveFrom < $1.effectiveFrom }?.periodStartDay ?? AssessmentScheme.beijing.periodStartDay
-        guard let period = AssessmentPeriod(label: label, startDay: startDay) else {
+        guard let period = AssessmentScheme.period(labelled: label, among: schemes) else {
             throw RequestError.invalidParameter(name: "period", reason: "应为 YYYY-MM / YYYY-MM expected")
         }
         return (period, UnitGroup(rawValue: group)!)

@@ -35,10 +35,9 @@ public enum Bulletins {
     /// Who reads bulletins: the centre's dispatchers, unit leaders, supervisors and administrators.
     static let readers: Set<Role> = [.dispatcher, .unitLeader, .supervisor, .administrator]
 
-    /// The period a label names for the kind; months are cut by the newest scheme's start day, as rankings are.
+    /// The period a label names for the kind; months are the assessment periods rankings use.
     public static func period(_ kind: ReportKind, _ label: String, schemes: [AssessmentScheme]) -> ReportPeriod? {
-        let startDay = schemes.max { $0.effectiveFrom < $1.effectiveFrom }?.periodStartDay ?? AssessmentScheme.beijing.periodStartDay
-        return ReportPeriod(kind: kind, label: label, assessmentStartDay: startDay)
+        ReportPeriod(kind: kind, label: label, assessmentStartDay: AssessmentScheme.periodStartDay(among: schemes))
     }
 
     /// The bulletin of `period` from the rollups, the orders needing attention at `now`, and the whistles
