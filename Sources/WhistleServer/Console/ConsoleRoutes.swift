@@ -290,31 +290,28 @@ struct ConsoleRoutes {
             let now = clock()
             let rules = configuration.rules(at: now)
             let unit = session.actor.unitCode
-            let listed = try await demands.list(status: nil, unit: unit, after: nil, limit: 100).items
             var rows = ""
-            for demand in listed {
-                for order in demand.orders where order.unitCode == unit && order.isOpen {
-                    let form = forms[demand.id] ?? ConsoleForm()
-                    let light = try? order.resolution.light(at: now, in: rules.calendar(forUnit: unit), yellowAt: rules.yellowThreshold)
-                    let next: (step: String, label: String)? = switch order.status {
-                    case .dispatched: ("sign_for", l("签收", "Sign for"))
-                    case .signed: ("record_contact", l("已联系诉求人", "Contacted the resident"))
-                    case .contacted, .inProgress: ("report_result", l("反馈办理结果", "Report the result"))
-                    default: nil
-                    }
-                    let action = next.map { step, label in
-                        """
-                        <form method="post" action="/console/demands/\(HTML.escape(demand.id))/\(step)">\(csrf(session))<input type="hidden" name="order" value="\(HTML.escape(order.id))">\
-                        \(step == "report_result" ? form.field("summary", l("办理结果", "Result"), type: "textarea", required: true) : "")\
-                        \(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")<button type="submit">\(label)</button></form>
-                        """
-                    } ?? "<p>\(HTML.escape(l(order.status.nameZh, order.status.rawValue)))</p>"
-                    rows += """
-                        <article class="card demand" id="d-\(HTML.escape(demand.id))"><h2>\(HTML.escape(demand.number)) \(ConsoleBadges.light(light, l))</h2>
-                        <p class="content">\(HTML.escape(demand.content))</p><p class="meta">\(HTML.escape(demand.location.address)) · \(l("派单", "dispatched")) \(ConsoleBadges.time(order.dispatchedAt))</p>
-                        \(action)</article>
-                        """
+            for (demand, order) in try await demands.openOrders(of: unit, limit: 100) {
+                let form = forms[demand.id] ?? ConsoleForm()
+                let light = try? order.resolution.light(at: now, in: rules.calendar(forUnit: unit), yellowAt: rules.yellowThreshold)
+                let next: (step: String, label: String)? = switch order.status {
+                case .dispatched: ("sign_for", l("签收", "Sign for"))
+                case .signed: ("record_contact", l("已联系诉求人", "Contacted the resident"))
+                case .contacted, .inProgress: ("report_result", l("反馈办理结果", "Report the result"))
+                default: nil
                 }
+                let action = next.map { step, label in
+                    """
+                    <form method="post" action="/console/demands/\(HTML.escape(demand.id))/\(step)">\(csrf(session))<input type="hidden" name="order" value="\(HTML.escape(order.id))">\
+                    \(step == "report_result" ? form.field("summary", l("办理结果", "Result"), type: "textarea", required: true) : "")\
+                    \(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")<button type="submit">\(label)</button></form>
+                    """
+                } ?? "<p>\(HTML.escape(l(order.status.nameZh, order.status.rawValue)))</p>"
+                rows += """
+                    <article class="card demand" id="d-\(HTML.escape(demand.id))"><h2>\(HTML.escape(demand.number)) \(ConsoleBadges.light(light, l))</h2>
+                    <p class="content">\(HTML.escape(demand.content))</p><p class="meta">\(HTML.escape(demand.location.address)) · \(l("派单", "dispatched")) \(ConsoleBadges.time(order.dispatchedAt))</p>
+                    \(action)</article>
+                    """
             }
             return rows.isEmpty ? "<p>\(l("没有待办工单。", "No open orders."))</p>" : rows
         }

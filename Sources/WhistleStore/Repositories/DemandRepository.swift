@@ -122,6 +122,20 @@ public struct DemandRepository: Sendable {
         return Page(fetched: rows, limit: limit)
     }
 
+    /// A unit's open orders with their demands, oldest dispatched first (the inbox): an index lookup however
+    /// many closed orders the unit has.
+    public func openOrders(of unit: String, limit: Int) async throws -> [(demand: Demand, order: WorkOrder)] {
+        try await store.read { db in
+            try await db.raw("""
+                SELECT o.id AS order_id, d.document FROM work_orders o JOIN demands d ON d.id = o.demand_id
+                WHERE o.unit_code = \(bind: unit) AND o.is_open ORDER BY d.sort_key DESC LIMIT \(bind: limit)
+                """).all().compactMap { row -> (Demand, WorkOrder)? in
+                let demand = try Self.decode(try row.decode(column: "document", as: String.self))
+                return demand.order(try row.decode(column: "order_id", as: String.self)).map { (demand, $0) }
+            }
+        }
+    }
+
     /// Records that `actor` was shown the complainant of these 保密 demands (个人信息保护法: who read what).
     public func recordConfidentialRead(of ids: [String], by actor: Actor, at now: Date) async throws {
         guard !ids.isEmpty else { return }
