@@ -63,7 +63,7 @@ if command -v chromium >/dev/null && python3 -c "import playwright" 2>/dev/null;
 elif [ "${WHISTLE_REQUIRE_BROWSER:-}" = 1 ]; then
   echo "the browser test is required here but chromium or playwright is missing (apt-get install chromium; pip install playwright)" >&2; exit 1
 else
-  echo "skipped: needs chromium (apt-get install chromium fonts-wqy-zenhei) and playwright (pip install playwright)"
+  echo "skipped: needs chromium (apt-get install chromium fonts-wqy-microhei) and playwright (pip install playwright)"
 fi
 
 echo "== Tests"

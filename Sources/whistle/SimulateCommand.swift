@@ -51,7 +51,11 @@ struct Simulate: AsyncParsableCommand {
         let seconds = (ContinuousClock.now - started).components.seconds
         print("已生成 generated: \(summary.demands) 件诉求 demands, \(summary.events) 个事件 events in \(seconds) s")
         if summary.refused > 0 {
-            throw ValidationError("\(summary.refused) 件诉求的生命周期被闭环拒绝 lives were cut short by a refused step: the city's rules and the generator disagree")
+            throw ValidationError("""
+                \(summary.refused) 件诉求的生命周期被闭环拒绝 lives were cut short by a refused step (kept as far as they got): the city's rules \
+                and the generator disagree, e.g.
+                \(summary.refusals.joined(separator: "\n"))
+                """)
         }
     }
 }

@@ -28,7 +28,9 @@ TOKEN=$("$BIN" token issue --db "$DB" --user bench --role supervisor --unit 1100
 echo "database: $(du -h "$FILE" | cut -f1), $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from demands').fetchone()[0])" "$FILE") demands"
 
 PORT=$((20000 + RANDOM % 20000))
-WHISTLE_DEADLINES_ENABLED=false "$BIN" serve --db "$DB" --port "$PORT" --log-level warning >"$WORK/server.log" 2>&1 &
+# No background work competes with the measured requests: no deadline sweeps, no classifier training.
+WHISTLE_DEADLINES_ENABLED=false WHISTLE_CLASSIFIER_RETRAIN=0 "$BIN" serve --db "$DB" --port "$PORT" --log-level warning >"$WORK/server.log" 2>&1 &
+SERVER=$!
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
 
 # Each group's ranking 20 times after 3 warm-up calls: the server's time to answer, as curl sees it.
@@ -43,8 +45,8 @@ times = sorted(float(line) * 1000 for line in open(sys.argv[3]))
 print(f"ranking {sys.argv[1]:<16} {sys.argv[2]:>4} units: median {statistics.median(times):6.1f} ms, max {times[-1]:6.1f} ms")
 PY
 done
-kill %1 2>/dev/null || true
-wait 2>/dev/null || true
+kill "$SERVER"
+wait "$SERVER" 2>/dev/null || true
 
 # The naive query: the period's last callbacks counted per unit from the demand documents, and the same
 # totals from the rollup, which must agree.

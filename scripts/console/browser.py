@@ -41,7 +41,10 @@ with sync_playwright() as p:
     browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-dev-shm-usage"])
 
     def person(who, phone=False):
-        context = browser.new_context(locale="zh-CN", **(p.devices["iPhone 13"] if phone else {"viewport": {"width": 1280, "height": 900}}))
+        # A resident's phone (iPhone 13's screen) or a desk's screen; Chromium's own user agent either way.
+        size = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True} if phone \
+            else {"viewport": {"width": 1280, "height": 900}}
+        context = browser.new_context(locale="zh-CN", **size)
         page = context.new_page()
         watch(page, who)
         return page

@@ -12,6 +12,8 @@ public enum CitySimulator {
         public var events = 0
         /// Lives the loop cut short by refusing a step (kept as far as they got); should be 0.
         public var refused = 0
+        /// The first few of those: the demand's number and the refusal, to find what the generator and the rules disagree on.
+        public var refusals: [String] = []
     }
 
     /// Simulates the days `from`…`through` at `demandsPerYear`, lived up to `now`, writing `batch` demands a
@@ -37,7 +39,11 @@ public enum CitySimulator {
                 try await demands.importHistory(lives.map { ($0.demand, $0.events) }, rules: rules)
                 summary.demands += lives.count
                 summary.events += lives.reduce(0) { $0 + $1.events.count }
-                summary.refused += lives.count { $0.refusal != nil }
+                for life in lives {
+                    guard let refusal = life.refusal else { continue }
+                    summary.refused += 1
+                    if summary.refusals.count < 5 { summary.refusals.append("\(life.demand.number): [\(refusal.code)] \(refusal.messageEn)") }
+                }
             }
             progress(day, summary)
             day = day.next
