@@ -56,6 +56,7 @@ import WhistleStore
     @Test func aDemandThroughTheConsole() async throws {
         try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: Self.prepare) { client, _ in
             let resident = Browser(client: client)
+            #expect(try await resident.get("/").headers[.location] == "/console")
             // Bad input: the error beside the field, what was typed kept (and escaped).
             let typed = ["type": "complaint", "content": "<b>路灯</b> 不亮 & 很危险", "address": "", "phone": "13812345678", "longitude": "东经"]
             let refused = try await resident.post("/console/submit", typed)

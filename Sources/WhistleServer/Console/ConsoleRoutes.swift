@@ -18,6 +18,7 @@ struct ConsoleRoutes {
     let clock: @Sendable () -> Date
 
     func register(on router: Router<WhistleRequestContext>) {
+        router.get("/") { _, _ in HTML.redirect("/console") }
         router.get("console/assets/:file") { _, context in try Self.asset(context.parameters.get("file") ?? "") }
         router.get("console") { request, _ in try await page(request, title: { $0("工作台", "Home") }) { l, session in home(l, session) } }
         router.get("console/submit") { request, _ in try await submitPage(request, form: ConsoleForm()) }
