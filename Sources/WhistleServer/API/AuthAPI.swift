@@ -17,8 +17,7 @@ extension WhistleAPIHandler {
         }
         let (session, cookie) = try await sessions.login(
             personID: body.personId, password: body.password, role: role, lifetime: auth.sessionLifetime, now: clock())
-        let attributes = "Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(auth.sessionLifetime))" + (auth.secureCookies ? "; Secure" : "")
-        return .ok(.init(headers: .init(setCookie: "\(AuthenticationMiddleware<WhistleRequestContext>.cookieName)=\(cookie); \(attributes)"),
+        return .ok(.init(headers: .init(setCookie: auth.sessionCookie(cookie)),
                          body: .json(.init(session))))
     }
 
@@ -31,8 +30,7 @@ extension WhistleAPIHandler {
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
         _ = try RequestActor.required()
         if let (cookie, _) = RequestActor.session { try await sessions.logout(cookie, now: clock()) }
-        let cleared = "\(AuthenticationMiddleware<WhistleRequestContext>.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (auth.secureCookies ? "; Secure" : "")
-        return .noContent(.init(headers: .init(setCookie: cleared)))
+        return .noContent(.init(headers: .init(setCookie: auth.clearedSessionCookie)))
     }
 }
 
@@ -42,6 +40,17 @@ struct AuthSettings: Sendable {
     var sessionLifetime: TimeInterval
     /// `auth.secureCookies` [true]: cookies only over HTTPS (browsers also allow them on localhost).
     var secureCookies: Bool
+
+    /// The session cookie: scripts cannot read it, other sites cannot send it.
+    func sessionCookie(_ value: String) -> String { cookie(value, maxAge: Int(sessionLifetime)) }
+
+    /// The cookie that ends the session in the browser.
+    var clearedSessionCookie: String { cookie("", maxAge: 0) }
+
+    private func cookie(_ value: String, maxAge: Int) -> String {
+        "\(AuthenticationMiddleware<WhistleRequestContext>.cookieName)=\(value); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
+            + (secureCookies ? "; Secure" : "")
+    }
 }
 
 extension Components.Schemas.SessionInfo {

@@ -74,7 +74,7 @@ struct ConsoleRoutes {
             let categories = [("", l("（不确定）", "(not sure)"))] + desk.advisor.taxonomy.leaves.map { ($0.code, $0.name) }
             return """
                 <form method="post" action="/console/submit" class="card" novalidate>
-                \(csrf(session))\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+                \(csrf(session))\(form.alert)
                 \(form.select("type", l("诉求类型", "Type"), types, required: true))
                 \(form.select("categoryCode", l("问题分类", "Category"), categories))
                 \(form.field("content", l("诉求内容", "What happened"), type: "textarea", required: true))
@@ -180,7 +180,7 @@ struct ConsoleRoutes {
     private func loginPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
         try await page(request, status: status, title: { $0("工作人员登录", "Staff sign-in") }) { l, _ in
             """
-            <form method="post" action="/console/login" class="card">\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+            <form method="post" action="/console/login" class="card">\(form.alert)
             \(form.field("personId", l("账号", "Account"), required: true, attributes: "autocomplete=\"username\""))
             \(form.field("password", l("密码", "Password"), type: "password", required: true, attributes: "autocomplete=\"current-password\""))
             \(form.values["choices"].map { _ in form.select("role", l("以何种身份登录", "Sign in as"), (form.values["choices"] ?? "").split(separator: "|").map { (String($0), String($0)) }) } ?? "")
@@ -202,8 +202,7 @@ struct ConsoleRoutes {
         do {
             let (_, cookie) = try await sessions.login(
                 personID: form["personId"] ?? "", password: form.values["password"] ?? "", role: role, lifetime: auth.sessionLifetime, now: clock())
-            let attributes = "Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(auth.sessionLifetime))" + (auth.secureCookies ? "; Secure" : "")
-            return HTML.redirect("/console", headers: [.setCookie: "\(AuthenticationMiddleware<WhistleRequestContext>.cookieName)=\(cookie); \(attributes)"])
+            return HTML.redirect("/console", headers: [.setCookie: auth.sessionCookie(cookie)])
         } catch let error as SessionError {
             if case let .chooseRole(choices) = error {
                 form.values["choices"] = choices.map { "\($0.role.rawValue)@\($0.unitCode)" }.joined(separator: "|")
@@ -220,8 +219,7 @@ struct ConsoleRoutes {
             guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
             try await sessions.logout(cookie, now: clock())
         }
-        let cleared = "\(AuthenticationMiddleware<WhistleRequestContext>.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (auth.secureCookies ? "; Secure" : "")
-        return HTML.redirect("/console", headers: [.setCookie: cleared])
+        return HTML.redirect("/console", headers: [.setCookie: auth.clearedSessionCookie])
     }
 
     private func csrf(_ session: SessionRepository.Session?) -> String {
@@ -266,7 +264,7 @@ struct ConsoleRoutes {
                 html += """
                     <article class="card demand" id="d-\(HTML.escape(demand.id))"><h2>\(HTML.escape(demand.number)) \(ConsoleBadges.status(demand.status, l))</h2>
                     <p class="content">\(HTML.escape(demand.content))</p><p class="meta">\(HTML.escape(demand.location.address)) · \(ConsoleBadges.time(demand.createdAt))</p>
-                    <form method="post" action="/console/demands/\(HTML.escape(demand.id))/dispatch">\(csrf(session))\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+                    <form method="post" action="/console/demands/\(HTML.escape(demand.id))/dispatch">\(csrf(session))\(form.alert)
                     \(form.field("primaryUnit", l("主办单位", "Primary unit"), required: true))\(form.field("coHandlers", l("协办单位（逗号分隔）", "Co-handlers (comma-separated)")))
                     \(form.select("categoryCode", l("分类", "Category"), categories))\(form.select("deadlineClass", l("办理时限", "Deadline class"), classes, required: true))
                     <button type="submit">\(l("派单", "Dispatch"))</button></form></article>
@@ -305,7 +303,7 @@ struct ConsoleRoutes {
                     """
                     <form method="post" action="/console/demands/\(HTML.escape(demand.id))/\(step)">\(csrf(session))<input type="hidden" name="order" value="\(HTML.escape(order.id))">\
                     \(step == "report_result" ? form.field("summary", l("办理结果", "Result"), type: "textarea", required: true) : "")\
-                    \(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")<button type="submit">\(label)</button></form>
+                    \(form.alert)<button type="submit">\(label)</button></form>
                     """
                 } ?? "<p>\(HTML.escape(l(order.status.nameZh, order.status.rawValue)))</p>"
                 rows += """
@@ -330,7 +328,7 @@ struct ConsoleRoutes {
                 html += """
                     <article class="card demand" id="d-\(HTML.escape(demand.id))"><h2>\(HTML.escape(demand.number))</h2><p class="content">\(HTML.escape(demand.content))</p>
                     <p class="meta">\(l("办理结果", "Result")): \(HTML.escape(result)) · \(l("电话", "Phone")) \(HTML.escape(demand.complainant.phone))</p>
-                    <form method="post" action="/console/demands/\(HTML.escape(demand.id))/callback">\(csrf(session))\(form.errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+                    <form method="post" action="/console/demands/\(HTML.escape(demand.id))/callback">\(csrf(session))\(form.alert)
                     \(form.select("outcome", l("回访结果", "Outcome"), outcomes, required: true))\(form.checkbox("contacted", l("办理单位已联系", "The unit contacted them")))\
                     \(form.checkbox("solved", l("问题已解决", "Solved")))<button type="submit">\(l("记录回访", "Record"))</button></form></article>
                     """

@@ -49,10 +49,7 @@ enum ConsoleLanguage: String, Sendable {
             self = asked
             return
         }
-        let chosen = request.headers[values: .cookie].flatMap { $0.split(separator: ";") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix(Self.cookie + "=") }
-            .flatMap { ConsoleLanguage(rawValue: String($0.dropFirst(Self.cookie.count + 1))) }
-        self = chosen ?? .zh
+        self = request.cookie(named: Self.cookie).flatMap(ConsoleLanguage.init(rawValue:)) ?? .zh
     }
 
     /// The text in this language.
@@ -68,13 +65,11 @@ struct ConsoleForm: Sendable {
     init() {}
 
     init(_ request: Request) async throws {
-        let body = try await request.body.collect(upTo: 1 << 20)
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring) -> String { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            values[decoded(parts[0])] = parts.count > 1 ? decoded(parts[1]) : ""
-        }
+        for (name, value) in FormEncoding.pairs(String(buffer: try await request.body.collect(upTo: 1 << 20))) { values[name] = value }
     }
+
+    /// The form's error that belongs to no single field, as an alert.
+    var alert: String { errors["_"].map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "" }
 
     subscript(_ name: String) -> String? {
         let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -104,5 +99,17 @@ struct ConsoleForm: Sendable {
 
     func checkbox(_ name: String, _ label: String) -> String {
         "<div class=\"field check\"><input id=\"\(name)\" name=\"\(name)\" type=\"checkbox\" value=\"1\"\(values[name] == "1" ? " checked" : "")><label for=\"\(name)\">\(HTML.escape(label))</label></div>"
+    }
+}
+
+/// `application/x-www-form-urlencoded`: `+` is a space, the rest percent-encoded (the console's forms and
+/// Open311's POSTs).
+enum FormEncoding {
+    static func pairs(_ text: String) -> [(name: String, value: String)] {
+        func decoded(_ text: Substring) -> String { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
+        return text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decoded(parts[0]), parts.count > 1 ? decoded(parts[1]) : "")
+        }
     }
 }

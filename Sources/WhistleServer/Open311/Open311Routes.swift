@@ -429,11 +429,7 @@ struct Open311Parameters {
         guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") || type.isEmpty else {
             throw Open311Error.invalid("send application/x-www-form-urlencoded or multipart/form-data")
         }
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring) -> String { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
-            add(decoded(parts[0]), parts.count > 1 ? decoded(parts[1]) : "")
-        }
+        for (name, value) in FormEncoding.pairs(String(buffer: body)) { add(name, value) }
     }
 
     /// RFC 7578: parts between `--boundary` lines, each with headers, a blank line and its content.

@@ -39,7 +39,7 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             else { throw AccessError.tokenInvalid }
             return try await RequestActor.$current.withValue(actor) { try await next(request, context) }
         }
-        guard let cookie = Self.cookie(in: request), let session = try await sessions.session(for: cookie, now: clock()) else {
+        guard let cookie = request.cookie(named: Self.cookieName), let session = try await sessions.session(for: cookie, now: clock()) else {
             return try await next(request, context)
         }
         // The console's own forms carry the token in a hidden field, which its routes check.
@@ -50,19 +50,20 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             try await RequestActor.$session.withValue((cookie, session)) { try await next(request, context) }
         }
     }
+}
 
-    /// The session cookie's value, if the request carries one.
-    static func cookie(in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
+extension Request {
+    /// A cookie's value, if the request carries it.
+    func cookie(named name: String) -> String? {
+        for header in headers[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == cookieName { return String(parts[1]) }
+                if parts.count == 2, parts[0] == name { return String(parts[1]) }
             }
         }
         return nil
     }
 }
-
 
 extension HTTPField.Name {
     /// The console's echo of its session's CSRF token.

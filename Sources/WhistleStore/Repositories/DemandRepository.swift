@@ -126,13 +126,18 @@ public struct DemandRepository: Sendable {
     /// many closed orders the unit has.
     public func openOrders(of unit: String, limit: Int) async throws -> [(demand: Demand, order: WorkOrder)] {
         try await store.read { db in
-            try await db.raw("""
-                SELECT o.id AS order_id, d.document FROM work_orders o JOIN demands d ON d.id = o.demand_id
-                WHERE o.unit_code = \(bind: unit) AND o.is_open ORDER BY d.sort_key DESC LIMIT \(bind: limit)
-                """).all().compactMap { row -> (Demand, WorkOrder)? in
-                let demand = try Self.decode(try row.decode(column: "document", as: String.self))
-                return demand.order(try row.decode(column: "order_id", as: String.self)).map { (demand, $0) }
-            }
+            try await Self.orders(where: "o.unit_code = \(bind: unit) AND o.is_open", limit: limit, in: db)
+        }
+    }
+
+    /// Orders matching `condition` (on `work_orders o`) with their demands, oldest demand first.
+    static func orders(where condition: SQLQueryString, limit: Int, in db: any SQLDatabase) async throws -> [(demand: Demand, order: WorkOrder)] {
+        try await db.raw("""
+            SELECT o.id AS order_id, d.document FROM work_orders o JOIN demands d ON d.id = o.demand_id
+            WHERE \(condition) ORDER BY d.sort_key DESC LIMIT \(bind: limit)
+            """).all().compactMap { row -> (Demand, WorkOrder)? in
+            let demand = try decode(try row.decode(column: "document", as: String.self))
+            return demand.order(try row.decode(column: "order_id", as: String.self)).map { (demand, $0) }
         }
     }
 

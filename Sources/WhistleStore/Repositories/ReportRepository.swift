@@ -49,15 +49,7 @@ public struct ReportRepository: Sendable {
         let condition: SQLQueryString = "(o.overdue OR o.supervised) AND o.\(unsafeRaw: attention.rawValue) AND o.role = 'primary'"
         return try await store.read { db in
             let count = try await db.raw("SELECT COUNT(*) AS n FROM work_orders o WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-            let rows = try await db.raw("""
-                SELECT o.id AS order_id, d.document FROM work_orders o JOIN demands d ON d.id = o.demand_id
-                WHERE \(condition) ORDER BY d.sort_key DESC LIMIT \(bind: limit)
-                """).all()
-            let oldest = try rows.compactMap { row -> (Demand, WorkOrder)? in
-                let demand = try DemandRepository.decode(try row.decode(column: "document", as: String.self))
-                return demand.order(try row.decode(column: "order_id", as: String.self)).map { (demand, $0) }
-            }
-            return (count, oldest)
+            return (count, try await DemandRepository.orders(where: condition, limit: limit, in: db))
         }
     }
 }
