@@ -2,7 +2,8 @@
 # The web console in a real headless Chromium (Debian's `chromium`, driven by Playwright from PyPI) against a
 # live Whistle on the demo city: a resident submits (first with a bad field), a dispatcher dispatches, 城管委
 # signs for, contacts and reports, a callback is recorded, the dispatcher closes, the resident sees the
-# result, and the command centre shows the figures. Every page is saved as a screenshot in
+# result; 望京 whistles, 城管执法局 reports in while the street's board updates live, and the street closes and
+# scores; the command centre shows the figures. Every page is saved as a screenshot in
 # $WHISTLE_SCREENSHOTS (default ci-artifacts/console); any console error or failed request not expected by the
 # scenario fails the run. Test tooling only. Needs a built .build/debug/whistle.
 set -euo pipefail
@@ -12,7 +13,8 @@ SCREENSHOTS=${WHISTLE_SCREENSHOTS:-ci-artifacts/console}
 export WHISTLE_AUTH_PASSWORD_ROUNDS=1000
 . scripts/lib/demo-server.sh console
 PASSWORD="控制台测试 password"
-for person in dispatcher:dispatcher:110000-RXZX cgw:department_handler:110105-CGW callback:callback_agent:110000-RXZX leader:supervisor:110000; do
+for person in dispatcher:dispatcher:110000-RXZX cgw:department_handler:110105-CGW callback:callback_agent:110000-RXZX leader:supervisor:110000 \
+  wangjing:street_coordinator:110105026 cgzfj:department_handler:110105-CGZFJ; do
   IFS=: read -r id role unit <<<"$person"
   "$BIN" user add --db "$DB" --id "$id" --name "$id" --role "$role" --unit "$unit" >/dev/null
   printf '%s\n' "$PASSWORD" | "$BIN" user password --db "$DB" --id "$id" >/dev/null

@@ -13,7 +13,7 @@ import WhistleStore
 /// was typed; every page escapes what residents wrote; forms without the session's token are refused.
 @Suite struct ConsoleTests {
     static let password = "正确的密码 correct"
-    static let staff = ["dispatcher", "cgw", "callback", "jtw", "supervisor"]
+    static let staff = ["dispatcher", "cgw", "callback", "jtw", "supervisor", "wangjing", "datun"]
 
     static func prepare(_ store: any Store) async throws {
         let sessions = SessionRepository(store: store, rounds: 1_000)
@@ -125,6 +125,50 @@ import WhistleStore
             // English on request, kept in a cookie.
             let english = try await resident.get("/console/submit?lang=en")
             #expect(english.text.contains("Raise a demand") && english.headers[.setCookie]?.hasPrefix("whistle_lang=en") == true)
+        }
+    }
+
+    /// 望京 whistles for 城管委 from its board; 城管委 acknowledges and signs in on site, and the board's live
+    /// part shows it; 望京 logs, closes and scores. 大屯 does not see the whistle; 交通委 was not summoned.
+    @Test func aWhistleThroughTheConsole() async throws {
+        try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: Self.prepare) { client, _ in
+            let street = try await Browser.signIn(client, "wangjing")
+            let token = try await street.csrf()
+            let page = try await street.get("/console/whistles").text
+            #expect(page.contains("name=\"summon.110105-CGW\"") && !page.contains("name=\"summon.110105026\""), "\(page)")
+            // Bad input: the errors beside their fields, what was typed kept.
+            var fields = ["_csrf": token, "type": "joint_enforcement", "subject": "望京西园一区<违建>", "address": "望京西园一区 3 号楼",
+                          "longitude": "东经", "latitude": "39.99", "keyWork": "违建拆除", "ask": "到场执法"]
+            let refused = try await street.post("/console/whistles", fields)
+            #expect(refused.status == .badRequest && refused.text.contains("id=\"longitude-error\"") && refused.text.contains("id=\"summons-error\""))
+            #expect(refused.text.contains("value=\"望京西园一区&lt;违建&gt;\"") && refused.text.contains("value=\"东经\""))
+            fields["longitude"] = "116.47"
+            fields["summon.110105-CGW"] = "1"
+            let raised = try await street.post("/console/whistles", fields)
+            #expect(raised.status == .seeOther, "\(raised.text)")
+            let path = try #require(raised.headers[.location])
+            let board = try await street.get(path).text
+            #expect(board.contains("data-stream=\"/api/v1/whistle-stream?whistle=") && board.contains("0/1"), "\(board)")
+
+            #expect(try await Browser.signIn(client, "datun").get(path).status == .notFound)
+            let cgw = try await Browser.signIn(client, "cgw")
+            let cgwToken = try await cgw.csrf()
+            #expect(try await cgw.get("/console/whistles").text.contains(path))
+            #expect(try await cgw.post(path + "/acknowledge", ["_csrf": cgwToken]).status == .seeOther)
+            let far = try await cgw.post(path + "/sign_in", ["_csrf": cgwToken, "count": "4", "longitude": "116.60", "latitude": "39.99"])
+            #expect(far.status == .badRequest && far.text.contains("id=\"longitude-error\"") && far.text.contains("value=\"116.60\""), "\(far.text)")
+            #expect(try await cgw.post(path + "/sign_in", ["_csrf": cgwToken, "count": "4", "people": "张队,李队", "longitude": "116.4701", "latitude": "39.99"]).status == .seeOther)
+            let part = try await street.get(path + "/board").text
+            #expect(part.contains("1/1") && part.contains("summons-signed_in") && part.contains("4 人") && !part.contains("<html"), "\(part)")
+
+            #expect(try await cgw.post(path + "/log", ["_csrf": cgwToken, "note": "已拆除违建一处"]).status == .seeOther)
+            #expect(try await street.post(path + "/close", ["_csrf": token, "result": ""]).status == .badRequest)
+            #expect(try await street.post(path + "/close", ["_csrf": token, "result": "违建已拆除"]).status == .seeOther)
+            let score = ["_csrf": token, "unit": "110105-CGW", "timeliness-110105-CGW": "10", "effort-110105-CGW": "9", "result-110105-CGW": "9"]
+            #expect(try await street.post(path + "/score", score).status == .seeOther)
+            let closed = try await street.get(path).text
+            #expect(closed.contains("已拆除违建一处") && closed.contains("违建已拆除") && closed.contains("28 (93%)") && !closed.contains("/score\""), "\(closed)")
+            #expect(try await Browser.signIn(client, "callback").get("/console/whistles").status == .forbidden)
         }
     }
 

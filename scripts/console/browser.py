@@ -1,4 +1,5 @@
 """The console's daily work in headless Chromium (test tooling): see scripts/console-browser.sh."""
+import re
 import shutil
 import sys
 import time
@@ -16,8 +17,9 @@ def watch(page, who):
         if r.status >= 400 and not any(part in r.url and r.status == status for part, status in expected):
             problems.append(f"{who}: {r.status} {r.request.method} {r.url}")
     page.on("response", response)
-    # The browser drops the icon's request when the next page starts loading first: that is no failure.
-    page.on("requestfailed", lambda r: (r.failure == "net::ERR_ABORTED" and r.url.endswith("/favicon.svg"))
+    # The browser drops the icon's request when the next page starts loading first, and ends a live board's
+    # stream when the page is left: neither is a failure.
+    page.on("requestfailed", lambda r: (r.failure == "net::ERR_ABORTED" and (r.url.endswith("/favicon.svg") or "/whistle-stream" in r.url))
             or problems.append(f"{who}: failed {r.method} {r.url}: {r.failure}"))
     page.on("pageerror", lambda e: problems.append(f"{who}: page error {e}"))
     # Chromium reports a 4xx document as a console error too; those the scenario expects are not problems.
@@ -115,15 +117,69 @@ with sync_playwright() as p:
     visit(resident, f"/console/track?number={number}&phone=13812345678", "10-resident-track")
     assert "已更换路灯灯泡，恢复照明" in resident.inner_text("#results") and "已结案" in resident.inner_text("#progress")
 
-    # The command centre counts the day's demand; English on request.
+    # 望京 blows the whistle for 朝阳区城管执法局 and watches its board; the department acknowledges and reports in
+    # from its own desk, and the street's board shows it live, without reloading.
+    street = sign_in("wangjing")
+    visit(street, "/console/whistles", "11-street-whistles")
+    street.click("details summary")
+    street.select_option("#type", "joint_enforcement")
+    street.fill("#subject", "望京西园一区 3 号楼东侧私搭乱建，需联合执法")
+    street.fill("#address", "北京市朝阳区望京街道望京西园一区 3 号楼")
+    street.fill("#longitude", "116.4702")
+    street.fill("#latitude", "39.9968")
+    street.fill("#keyWork", "违法建设治理")
+    street.check("input[name='summon.110105-CGZFJ']")
+    street.fill("#ask", "30 分钟内到场，依法处置")
+    street.get_by_role("button", name="吹哨", exact=True).click()
+    street.wait_for_url(re.compile(r".*/console/whistles/[^/]+$"))
+    board = street.url[len(BASE):]
+    street.wait_for_selector("#board[data-live=open]")
+    street.evaluate("window.sameBoard = true")
+    shot(street, "12-street-board")
+
+    cgzfj = sign_in("cgzfj")
+    visit(cgzfj, "/console/whistles", "13-department-whistles")
+    cgzfj.click(f"a[href='{board}']")
+    cgzfj.get_by_role("button", name="响应：正在赶往现场").click()
+    cgzfj.wait_for_url(BASE + board)
+    # Locators, not wait_for_function: the console's Content-Security-Policy forbids the eval that one needs.
+    street.locator("#summons-110105-CGZFJ .status", has_text="已响应").wait_for()
+    cgzfj.fill("#count", "6")
+    cgzfj.fill("#people", "王队长,李队员")
+    cgzfj.fill("#longitude", "116.4705")
+    cgzfj.fill("#latitude", "39.9970")
+    cgzfj.get_by_role("button", name="报到", exact=True).click()
+    cgzfj.wait_for_url(BASE + board)
+    shot(cgzfj, "14-department-signed-in")
+    street.locator("#summons-110105-CGZFJ .status", has_text="已报到").wait_for()
+    assert street.evaluate("window.sameBoard === true"), "the board reloaded instead of updating live"
+    assert street.inner_text("#signed-count") == "1/1" and int(street.get_attribute("#board", "data-updates")) >= 2
+    shot(street, "15-street-board-live")
+
+    # Joint handling on record, closed, scored (一哨一考核).
+    street.fill("#note", "执法队现场拆除违建一处，清运建筑垃圾")
+    street.get_by_role("button", name="记录", exact=True).click()
+    street.wait_for_url(BASE + board)
+    street.fill("#result", "违建已拆除，现场恢复")
+    street.get_by_role("button", name="结束吹哨").click()
+    street.wait_for_url(BASE + board)
+    for criterion in ("timeliness", "effort", "result"):
+        street.select_option(f"#{criterion}-110105-CGZFJ", "9")
+    street.get_by_role("button", name="提交评分").click()
+    street.wait_for_url(BASE + board)
+    assert "已结束" in street.inner_text("#whistle-status") and "27 (90%)" in street.inner_text("#summons-110105-CGZFJ")
+    shot(street, "16-street-board-scored")
+
+    # The command centre counts the day's demand and shows the whistle; English on request.
     leader = sign_in("leader")
-    visit(leader, "/console/command", "11-command-centre")
-    assert int(leader.inner_text("#received-today")) >= 1 and leader.locator("svg.chart rect").count() == 14
-    visit(leader, "/console/command?lang=en", "12-command-centre-en")
+    visit(leader, "/console/command", "17-command-centre")
+    assert int(leader.inner_text("#received-today")) >= 1 and leader.locator("svg.chart rect").count() >= 14
+    visit(leader, "/console/command?lang=en", "18-command-centre-en")
     assert "Command centre" in leader.inner_text("h1")
     browser.close()
 
-print(f"console in Chromium: demand {number} from submission to the resident's result; {len(timings)} pages, screenshots in {SHOTS}")
+print(f"console in Chromium: demand {number} from submission to the resident's result, whistle {board} live on the street's board; "
+      f"{len(timings)} pages, screenshots in {SHOTS}")
 print("page load (browser, ms): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
 if problems:
     print("\n".join(problems), file=sys.stderr)

@@ -40,15 +40,17 @@ struct ConsolePage {
             """
     }
 
+    private static let whistles = (path: "/console/whistles", zh: "吹哨报到", en: "Whistles")
+
     /// Each role's daily work (SPEC §8).
     static func menu(for role: Role) -> [(path: String, zh: String, en: String)] {
         switch role {
         case .hotlineAgent: [("/console/submit", "受理诉求", "Intake")]
-        case .dispatcher: [("/console/queue", "待派单", "Dispatch queue"), ("/console/submit", "受理诉求", "Intake"), ("/console/command", "指挥中心", "Command centre")]
-        case .departmentHandler, .streetCoordinator, .communityStaff, .gridWorker: [("/console/inbox", "工单", "Orders")]
-        case .unitLeader: [("/console/inbox", "工单", "Orders"), ("/console/command", "指挥中心", "Command centre")]
+        case .dispatcher: [("/console/queue", "待派单", "Dispatch queue"), ("/console/submit", "受理诉求", "Intake"), ("/console/command", "指挥中心", "Command centre"), whistles]
+        case .departmentHandler, .streetCoordinator, .communityStaff, .gridWorker: [("/console/inbox", "工单", "Orders"), whistles]
+        case .unitLeader: [("/console/inbox", "工单", "Orders"), whistles, ("/console/command", "指挥中心", "Command centre")]
         case .callbackAgent: [("/console/callbacks", "待回访", "Callbacks")]
-        case .supervisor, .administrator: [("/console/command", "指挥中心", "Command centre"), ("/console/queue", "待派单", "Dispatch queue")]
+        case .supervisor, .administrator: [("/console/command", "指挥中心", "Command centre"), ("/console/queue", "待派单", "Dispatch queue"), whistles]
         }
     }
 }
@@ -97,6 +99,22 @@ enum ConsoleCharts {
             svg += "<rect x=\"\(x)\" y=\"\(height - h)\" width=\"\(bar)\" height=\"\(h)\"><title>\(HTML.escape(item.label)): \(item.value)</title></rect>"
             svg += "<text x=\"\(x + bar / 2)\" y=\"\(height + 16)\" text-anchor=\"middle\">\(HTML.escape(item.label))</text>"
             svg += "<text x=\"\(x + bar / 2)\" y=\"\(height + 32)\" text-anchor=\"middle\" class=\"value\">\(item.value)</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// Horizontal bars with their values (one decimal), longest first as given, for rankings.
+    static func horizontalBars(_ values: [(label: String, value: Double)], label: String) -> String {
+        let (width, row, labelWidth) = (640.0, 26.0, 220.0)
+        let top = max(values.map(\.value).max() ?? 0, 1)
+        var svg = "<svg class=\"chart bars-h\" viewBox=\"0 0 \(Int(width)) \(Int(row * Double(values.count) + 4))\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+        for (index, item) in values.enumerated() {
+            let y = Double(index) * row + 2
+            let length = (width - labelWidth - 60) * item.value / top
+            let value = String(format: "%.1f", item.value)
+            svg += "<text x=\"0\" y=\"\(y + 17)\">\(HTML.escape(item.label))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(row - 8)\"><title>\(HTML.escape(item.label)): \(value)</title></rect>"
+            svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 17)\" class=\"value\">\(value)</text>"
         }
         return svg + "</svg>"
     }

@@ -11,6 +11,7 @@ import WhistleStore
 struct ConsoleRoutes {
     let demands: DemandRepository
     let reports: ReportRepository
+    let whistles: WhistleRepository
     let sessions: SessionRepository
     let desk: DispatchDesk
     let configuration: LoopConfiguration
@@ -30,15 +31,16 @@ struct ConsoleRoutes {
         router.get("console/queue") { request, _ in try await queue(request, forms: [:]) }
         router.get("console/inbox") { request, _ in try await inbox(request, forms: [:]) }
         router.get("console/callbacks") { request, _ in try await callbacks(request, forms: [:]) }
-        router.get("console/command") { request, _ in try await command(request) }
         router.post("console/demands/:id/:step") { request, context in
             try await act(request, id: context.parameters.get("id") ?? "", step: context.parameters.get("step") ?? "")
         }
+        registerWhistles(on: router)
+        registerCommandCentre(on: router)
     }
 
     // MARK: - Frame
 
-    private func page(
+    func page(
         _ request: Request, status: HTTPResponse.Status = .ok, title: (ConsoleLanguage) -> String,
         body: (ConsoleLanguage, SessionRepository.Session?) async throws -> String
     ) async throws -> Response {
@@ -52,7 +54,7 @@ struct ConsoleRoutes {
     }
 
     /// The signed-in person, or the sign-in page.
-    private func signedIn(_ request: Request) -> SessionRepository.Session? { RequestActor.session?.session }
+    func signedIn(_ request: Request) -> SessionRepository.Session? { RequestActor.session?.session }
 
     private func home(_ l: ConsoleLanguage, _ session: SessionRepository.Session?) -> String {
         guard let session else {
@@ -222,14 +224,14 @@ struct ConsoleRoutes {
         return HTML.redirect("/console", headers: [.setCookie: auth.clearedSessionCookie])
     }
 
-    private func csrf(_ session: SessionRepository.Session?) -> String {
+    func csrf(_ session: SessionRepository.Session?) -> String {
         session.map { "<input type=\"hidden\" name=\"_csrf\" value=\"\(HTML.escape($0.csrfToken))\">" } ?? ""
     }
 
     // MARK: - Work lists
 
     /// A work list for the roles that have it; others are sent to sign in or home.
-    private func workList(
+    func workList(
         _ request: Request, status: HTTPResponse.Status, roles: Set<Role>, title: @escaping (ConsoleLanguage) -> String,
         body: @escaping (ConsoleLanguage, SessionRepository.Session) async throws -> String
     ) async throws -> Response {
@@ -334,35 +336,6 @@ struct ConsoleRoutes {
                     """
             }
             return html
-        }
-    }
-
-    /// 指挥中心: today's figures, the last fortnight's demands as a chart drawn here (SVG), and the orders
-    /// overdue and under supervision now.
-    private func command(_ request: Request) async throws -> Response {
-        try await workList(request, status: .ok, roles: [.supervisor, .administrator, .dispatcher, .unitLeader], title: { $0("指挥中心", "Command centre") }) { l, _ in
-            let today = CalendarDay(beijing: clock())
-            var days: [(CalendarDay, Int)] = []
-            for offset in (0..<14).reversed() {
-                let day = today.adding(days: -offset)
-                days.append((day, try await reports.volumes(.channel, from: day, through: day).values.reduce(0, +)))
-            }
-            let overdue = try await reports.orders(.overdue, limit: 20)
-            let supervised = try await reports.orders(.supervised, limit: 20)
-            let units = desk.advisor.units
-            func list(_ orders: [(demand: Demand, order: WorkOrder)]) -> String {
-                orders.isEmpty ? "<p>\(l("无", "None"))</p>" : "<ul>" + orders.map {
-                    "<li>\(HTML.escape($0.demand.number)) · \(HTML.escape(units[$0.order.unitCode]?.name ?? $0.order.unitCode)) · \(l("派单", "dispatched")) \(ConsoleBadges.time($0.order.dispatchedAt))</li>"
-                }.joined() + "</ul>"
-            }
-            return """
-                <ul class="figures"><li><b id="received-today">\(days.last?.1 ?? 0)</b>\(l("今日受理", "received today"))</li>\
-                <li><b id="overdue-now">\(overdue.count)</b>\(l("超期待处置", "overdue, pending"))</li>\
-                <li><b id="supervised-now">\(supervised.count)</b>\(l("督办中", "under supervision"))</li></ul>
-                <section class="card"><h2>\(l("近 14 日受理量", "Demands received, last 14 days"))</h2>\(ConsoleCharts.bars(days.map { (String($0.0.description.suffix(5)), $0.1) }, label: l("近 14 日受理量", "Demands received, last 14 days")))</section>
-                <section class="card"><h2>\(l("超期待处置", "Overdue"))</h2>\(list(overdue.oldest))</section>
-                <section class="card"><h2>\(l("督办", "Under supervision"))</h2>\(list(supervised.oldest))</section>
-                """
         }
     }
 

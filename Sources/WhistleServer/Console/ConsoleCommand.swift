@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import WhistleCore
+import WhistleStore
+
+/// 指挥中心: today's figures, the orders overdue and under supervision now, the whistle board (live), the
+/// streets' ranking of the assessment period in progress, and the demands of the last fortnight and of the
+/// last six periods, as charts drawn here (SVG).
+extension ConsoleRoutes {
+    static let commandRoles: Set<Role> = [.supervisor, .administrator, .dispatcher, .unitLeader]
+
+    func registerCommandCentre(on router: Router<WhistleRequestContext>) {
+        router.get("console/command") { request, _ in try await command(request) }
+        router.get("console/command/whistles") { request, _ in
+            guard let session = signedIn(request) else { throw HTTPError(.unauthorized) }
+            guard Self.commandRoles.contains(session.actor.role) else { throw HTTPError(.forbidden) }
+            return HTML.response(whistleTable(try await openWhistles(for: session.actor), ConsoleLanguage(request), id: "open-whistles"))
+        }
+    }
+
+    private func command(_ request: Request) async throws -> Response {
+        try await workList(request, status: .ok, roles: Self.commandRoles, title: { $0("指挥中心", "Command centre") }) { l, session in
+            let now = clock()
+            let today = CalendarDay(beijing: now)
+            var days: [(label: String, value: Int)] = []
+            for offset in (0..<14).reversed() {
+                let day = today.adding(days: -offset)
+                days.append((String(day.description.suffix(5)), try await received(from: day, through: day)))
+            }
+            let schemes = configuration.assessmentSchemes
+            let current = AssessmentPeriod(containing: now, startDay: AssessmentScheme.periodStartDay(among: schemes))!
+            var periods: [(label: String, value: Int)] = []
+            var period = current.previous.previous.previous.previous.previous
+            while period <= current {
+                periods.append((period.label, try await received(from: period.firstDay, through: min(period.lastDay, today))))
+                period = period.next
+            }
+            let overdue = try await reports.orders(.overdue, limit: 20)
+            let supervised = try await reports.orders(.supervised, limit: 20)
+            let whistles = try await openWhistles(for: session.actor)
+            let units = desk.advisor.units
+            func list(_ orders: [(demand: Demand, order: WorkOrder)]) -> String {
+                orders.isEmpty ? "<p>\(l("无", "None"))</p>" : "<ul>" + orders.map {
+                    "<li>\(HTML.escape($0.demand.number)) · \(HTML.escape(units[$0.order.unitCode]?.name ?? $0.order.unitCode)) · \(l("派单", "dispatched")) \(ConsoleBadges.time($0.order.dispatchedAt))</li>"
+                }.joined() + "</ul>"
+            }
+            let events = WhistleEventKind.allCases.map(\.rawValue).joined(separator: " ")
+            return """
+                <ul class="figures"><li><b id="received-today">\(days.last?.value ?? 0)</b>\(l("今日受理", "received today"))</li>\
+                <li><b id="overdue-now">\(overdue.count)</b>\(l("超期待处置", "overdue, pending"))</li>\
+                <li><b id="supervised-now">\(supervised.count)</b>\(l("督办中", "under supervision"))</li>\
+                <li><b id="whistles-open">\(whistles.count)</b>\(l("处置中的吹哨", "whistles open"))</li></ul>
+                <section class="card"><h2>\(l("吹哨看板", "Whistle board"))</h2><div id="whistle-board" data-stream="/api/v1/whistle-stream" \
+                data-part="/console/command/whistles" data-events="\(events)">\(whistleTable(whistles, l, id: "open-whistles"))</div></section>
+                <div class="columns"><section class="card"><h2>\(l("近 14 日受理量", "Demands received, last 14 days"))</h2>\(ConsoleCharts.bars(days, label: l("近 14 日受理量", "Demands received, last 14 days")))</section>
+                <section class="card"><h2>\(l("各考核周期受理量", "Demands received by assessment period"))</h2>\(ConsoleCharts.bars(periods, label: l("各考核周期受理量", "Demands received by assessment period")))</section></div>
+                \(try await streetRanking(current, session.actor, l))
+                <div class="columns"><section class="card"><h2>\(l("超期待处置", "Overdue"))</h2>\(list(overdue.oldest))</section>
+                <section class="card"><h2>\(l("督办", "Under supervision"))</h2>\(list(supervised.oldest))</section></div>
+                """
+        }
+    }
+
+    /// Demands received on the days, from the volume rollup.
+    private func received(from first: CalendarDay, through last: CalendarDay) async throws -> Int {
+        try await reports.volumes(.channel, from: first, through: last).values.reduce(0, +)
+    }
+
+    /// The streets (街乡镇) of the person's district, or of the city, ranked on the period so far under the
+    /// scheme that assesses it: the best ten by 综合成绩 (what units are ranked by), as bars.
+    private func streetRanking(_ period: AssessmentPeriod, _ actor: Actor, _ l: ConsoleLanguage) async throws -> String {
+        let units = desk.advisor.units
+        let district = actor.unitCode.count == 6 && actor.unitCode != desk.advisor.cityCode ? actor.unitCode : ""
+        let members = units.values.filter { UnitGroup(kind: $0.kind, code: $0.code) == .streets && $0.code.hasPrefix(district) }.map(\.code)
+        let tallies = try await reports.tallies(from: period.firstDay, through: period.lastDay)
+        let scheme = AssessmentScheme.assessing(period, among: configuration.assessmentSchemes) ?? .beijing
+        let snapshot = RankingSnapshot(
+            period: period, group: .streets, scheme: scheme, publishedAt: clock(),
+            tallies: Dictionary(uniqueKeysWithValues: members.map { ($0, tallies[$0] ?? .zero) }))
+        let ranked = snapshot.rows.filter { $0.rank != nil }
+        let title = l("街乡镇综合成绩排名（\(period.label) 考核周期至今）", "Streets by composite score (period \(period.label) so far)")
+        guard !ranked.isEmpty else { return "<section class=\"card\"><h2>\(title)</h2><p>\(l("本周期尚无可排名的单位。", "No unit can be ranked yet this period."))</p></section>" }
+        let best = ranked.prefix(10).map { row in
+            (label: "\(row.rank ?? 0). \(units[row.unitCode]?.name ?? row.unitCode)", value: row.score?.result ?? 0)
+        }
+        return "<section class=\"card\" id=\"ranking\"><h2>\(HTML.escape(title))</h2>\(ConsoleCharts.horizontalBars(best, label: title))"
+            + "<p class=\"meta\">\(l("共 \(ranked.count) 个街乡镇参与排名", "\(ranked.count) streets ranked"))</p></section>"
+    }
+}
