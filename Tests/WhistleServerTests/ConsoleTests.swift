@@ -13,7 +13,7 @@ import WhistleStore
 /// was typed; every page escapes what residents wrote; forms without the session's token are refused.
 @Suite struct ConsoleTests {
     static let password = "正确的密码 correct"
-    static let staff = ["dispatcher", "cgw", "callback", "jtw", "supervisor", "wangjing", "datun"]
+    static let staff = ["dispatcher", "cgw", "callback", "jtw", "supervisor", "wangjing", "datun", "cgw-leader"]
 
     static func prepare(_ store: any Store) async throws {
         let sessions = SessionRepository(store: store, rounds: 1_000)
@@ -125,6 +125,52 @@ import WhistleStore
             // English on request, kept in a cookie.
             let english = try await resident.get("/console/submit?lang=en")
             #expect(english.text.contains("Raise a demand") && english.headers[.setCookie]?.hasPrefix("whistle_lang=en") == true)
+        }
+    }
+
+    /// 城管委 notes progress and asks for more time, which the centre grants; then asks to return the order with
+    /// its leader's approval, which the centre grants as its own dispatch error and re-dispatches to 交通委.
+    @Test func requestsAndRulingsThroughTheConsole() async throws {
+        try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: Self.prepare) { client, _ in
+            let submitted = try await Browser(client: client).post(
+                "/console/submit", ["type": "complaint", "content": "望京西园一区门口井盖缺失", "address": "望京西园一区", "phone": "13812345678"])
+            let number = try #require(submitted.text.firstMatch(of: /id="number">([0-9-]+)</).map { String($0.1) })
+            let dispatcher = try await Browser.signIn(client, "dispatcher")
+            let csrf = try await dispatcher.csrf()
+            let id = try #require(try await dispatcher.get("/console/queue").text.firstMatch(of: /id="d-([0-9a-f-]+)"/).map { String($0.1) })
+            #expect(try await dispatcher.post("/console/demands/\(id)/dispatch", ["_csrf": csrf, "primaryUnit": "110105-CGW", "deadlineClass": "general"]).status == .seeOther)
+
+            let cgw = try await Browser.signIn(client, "cgw")
+            let token = try await cgw.csrf()
+            let order = try #require(try await cgw.get("/console/inbox").text.firstMatch(of: /name="order" value="([^"]+)"/).map { String($0.1) })
+            #expect(try await cgw.post("/console/demands/\(id)/sign_for", ["_csrf": token, "order": order]).status == .seeOther)
+            #expect(try await cgw.post("/console/demands/\(id)/add_progress", ["_csrf": token, "order": order, "progressNote": "已联系燃气公司核实权属"]).status == .seeOther)
+            // A bad amount: the error beside the field, the reason kept, the "more" section open.
+            let bad = try await cgw.post("/console/demands/\(id)/request_extension", ["_csrf": token, "order": order, "extraAmount": "三天", "extensionReason": "需协调权属单位"])
+            #expect(bad.status == .badRequest && bad.text.contains("id=\"\(order)-extraAmount-error\"") && bad.text.contains("需协调权属单位")
+                    && bad.text.contains("<details class=\"more\" open>"), "\(bad.text)")
+            #expect(try await cgw.post("/console/demands/\(id)/request_extension",
+                                       ["_csrf": token, "order": order, "extraAmount": "3", "extraKind": "working_days", "extensionReason": "需协调权属单位"]).status == .seeOther)
+
+            let queue = try await dispatcher.get("/console/queue").text
+            #expect(queue.contains("id=\"r-\(order)\"") && queue.contains("需协调权属单位") && queue.contains("3个工作日"), "\(queue)")
+            #expect(try await dispatcher.post("/console/demands/\(id)/rule_on_extension", ["_csrf": csrf, "order": order, "approve": "1"]).status == .seeOther)
+            #expect(try await dispatcher.get("/console/queue").text.contains("id=\"r-\(order)\"") == false)
+
+            // A return needs evidence and the leader's approval; a handler is no leader.
+            let noEvidence = try await cgw.post("/console/demands/\(id)/request_return",
+                                                ["_csrf": token, "order": order, "returnReason": "wrong_function", "leader": "cgw-leader"])
+            #expect(noEvidence.status == .badRequest && noEvidence.text.contains("id=\"\(order)-evidence-error\""), "\(noEvidence.text)")
+            let notLeader = try await cgw.post("/console/demands/\(id)/request_return",
+                                               ["_csrf": token, "order": order, "returnReason": "wrong_function", "evidence": "现场照片 P1", "leader": "cgw"])
+            #expect(notLeader.status == .badRequest && notLeader.text.contains("id=\"\(order)-leader-error\""), "\(notLeader.text)")
+            #expect(try await cgw.post("/console/demands/\(id)/request_return",
+                                       ["_csrf": token, "order": order, "returnReason": "wrong_function", "evidence": "现场照片 P1", "leader": "cgw-leader"]).status == .seeOther)
+            #expect(try await dispatcher.post("/console/demands/\(id)/rule_on_return", ["_csrf": csrf, "order": order, "approve": "1", "dispatchErred": "1"]).status == .seeOther)
+            let returned = try await dispatcher.get("/console/queue").text
+            #expect(returned.contains("/console/demands/\(id)/re_dispatch") && returned.contains(number))
+            #expect(try await dispatcher.post("/console/demands/\(id)/re_dispatch", ["_csrf": csrf, "order": order, "unit": "110105-JTW", "deadlineClass": "general"]).status == .seeOther)
+            #expect(try await Browser.signIn(client, "jtw").get("/console/inbox").text.contains(number))
         }
     }
 

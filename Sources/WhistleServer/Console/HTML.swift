@@ -61,6 +61,8 @@ enum ConsoleLanguage: String, Sendable {
 struct ConsoleForm: Sendable {
     var values: [String: String] = [:]
     var errors: [String: String] = [:]
+    /// Prefixes the fields' ids, so forms repeated on one page (one per order) keep ids unique.
+    var scope = ""
 
     init() {}
 
@@ -78,27 +80,29 @@ struct ConsoleForm: Sendable {
 
     /// A labelled input with its error beneath it (`aria-describedby`, so screen readers read both).
     func field(_ name: String, _ label: String, type: String = "text", required: Bool = false, hint: String? = nil, attributes: String = "") -> String {
-        let error = errors[name].map { "<p class=\"error\" id=\"\(name)-error\">\(HTML.escape($0))</p>" } ?? ""
-        let described = errors[name] != nil ? " aria-describedby=\"\(name)-error\" aria-invalid=\"true\"" : ""
+        let id = scope + name
+        let error = errors[name].map { "<p class=\"error\" id=\"\(id)-error\">\(HTML.escape($0))</p>" } ?? ""
+        let described = errors[name] != nil ? " aria-describedby=\"\(id)-error\" aria-invalid=\"true\"" : ""
         let control = type == "textarea"
-            ? "<textarea id=\"\(name)\" name=\"\(name)\" rows=\"4\"\(required ? " required" : "")\(described) \(attributes)>\(HTML.escape(values[name]))</textarea>"
-            : "<input id=\"\(name)\" name=\"\(name)\" type=\"\(type)\" value=\"\(HTML.escape(values[name]))\"\(required ? " required" : "")\(described) \(attributes)>"
-        return "<div class=\"field\"><label for=\"\(name)\">\(HTML.escape(label))\(required ? " *" : "")</label>\(control)"
+            ? "<textarea id=\"\(id)\" name=\"\(name)\" rows=\"4\"\(required ? " required" : "")\(described) \(attributes)>\(HTML.escape(values[name]))</textarea>"
+            : "<input id=\"\(id)\" name=\"\(name)\" type=\"\(type)\" value=\"\(HTML.escape(values[name]))\"\(required ? " required" : "")\(described) \(attributes)>"
+        return "<div class=\"field\"><label for=\"\(id)\">\(HTML.escape(label))\(required ? " *" : "")</label>\(control)"
             + (hint.map { "<small>\(HTML.escape($0))</small>" } ?? "") + "\(error)</div>"
     }
 
     /// A labelled select of (value, text) options, the sent value selected.
     func select(_ name: String, _ label: String, _ options: [(String, String)], required: Bool = false) -> String {
-        let error = errors[name].map { "<p class=\"error\" id=\"\(name)-error\">\(HTML.escape($0))</p>" } ?? ""
+        let id = scope + name
+        let error = errors[name].map { "<p class=\"error\" id=\"\(id)-error\">\(HTML.escape($0))</p>" } ?? ""
         let items = options.map { value, text in
             "<option value=\"\(HTML.escape(value))\"\(values[name] == value ? " selected" : "")>\(HTML.escape(text))</option>"
         }.joined()
-        return "<div class=\"field\"><label for=\"\(name)\">\(HTML.escape(label))\(required ? " *" : "")</label>"
-            + "<select id=\"\(name)\" name=\"\(name)\"\(required ? " required" : "")\(errors[name] != nil ? " aria-describedby=\"\(name)-error\" aria-invalid=\"true\"" : "")>\(items)</select>\(error)</div>"
+        return "<div class=\"field\"><label for=\"\(id)\">\(HTML.escape(label))\(required ? " *" : "")</label>"
+            + "<select id=\"\(id)\" name=\"\(name)\"\(required ? " required" : "")\(errors[name] != nil ? " aria-describedby=\"\(id)-error\" aria-invalid=\"true\"" : "")>\(items)</select>\(error)</div>"
     }
 
     func checkbox(_ name: String, _ label: String) -> String {
-        "<div class=\"field check\"><input id=\"\(name)\" name=\"\(name)\" type=\"checkbox\" value=\"1\"\(values[name] == "1" ? " checked" : "")><label for=\"\(name)\">\(HTML.escape(label))</label></div>"
+        "<div class=\"field check\"><input id=\"\(scope + name)\" name=\"\(name)\" type=\"checkbox\" value=\"1\"\(values[name] == "1" ? " checked" : "")><label for=\"\(scope + name)\">\(HTML.escape(label))</label></div>"
     }
 }
 

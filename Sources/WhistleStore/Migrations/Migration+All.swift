@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports, topics]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports, topics, rulings]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -405,5 +405,11 @@ extension Migration {
             "CREATE TABLE monthly_topics (id TEXT PRIMARY KEY, month TEXT NOT NULL, created_at BIGINT NOT NULL, document TEXT NOT NULL)",
             "CREATE INDEX monthly_topics_by_month ON monthly_topics (month, created_at)",
         ]
+    }
+
+    /// 2026-11-22: the dispatch centre's list of requests to rule on (退单, 延期, 挂账): a small partial index,
+    /// however many orders the city has.
+    static let rulings = Migration(id: 17, name: "0017_orders_awaiting_ruling") { _ in
+        ["CREATE INDEX work_orders_awaiting_ruling ON work_orders (status) WHERE \(DemandRepository.awaitingRuling)"]
     }
 }

@@ -130,6 +130,17 @@ public struct DemandRepository: Sendable {
         }
     }
 
+    /// Orders whose unit asked for a return, an extension or parking and wait for the dispatch centre's ruling,
+    /// oldest demand first (an index lookup: migration 17 indexes exactly these).
+    public func awaitingRuling(limit: Int) async throws -> [(demand: Demand, order: WorkOrder)] {
+        try await store.read { db in
+            try await Self.orders(where: "o.\(unsafeRaw: Self.awaitingRuling)", limit: limit, in: db)
+        }
+    }
+
+    /// The orders' states that wait for a ruling, as SQL on `status`.
+    static let awaitingRuling = "status IN ('\(OrderStatus.returnRequested.rawValue)', '\(OrderStatus.extensionRequested.rawValue)', '\(OrderStatus.parkRequested.rawValue)')"
+
     /// Orders matching `condition` (on `work_orders o`) with their demands, oldest demand first.
     static func orders(where condition: SQLQueryString, limit: Int, in db: any SQLDatabase) async throws -> [(demand: Demand, order: WorkOrder)] {
         try await db.raw("""
