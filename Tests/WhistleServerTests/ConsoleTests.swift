@@ -218,6 +218,48 @@ import WhistleStore
         }
     }
 
+    /// Bulletins on screen with their downloads; the administration's sections; an administrator of the
+    /// district adds a person with a role and ends it, a bad phone refused beside its field.
+    @Test func bulletinsAndAdministration() async throws {
+        var people = TestApp.people
+        people["admin"] = (.administrator, "110105")
+        try await TestApp.withClient(people: people, settings: AuthAPITests.settings, prepare: { store in
+            try await Self.prepare(store)
+            try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: "admin", now: Date())
+        }) { client, _ in
+            let supervisor = try await Browser.signIn(client, "supervisor")
+            let daily = try await supervisor.get("/console/reports")
+            #expect(daily.status == .ok && daily.text.contains("format=xlsx") && daily.text.contains("<table class=\"list\">"), "\(daily.text)")
+            let weekly = try await supervisor.get("/console/reports?kind=weekly")
+            #expect(weekly.status == .ok && weekly.text.firstMatch(of: /value="20[0-9]{2}-W[0-9]{2}"/) != nil)
+            let bad = try await supervisor.get("/console/reports?kind=monthly&period=2026-13")
+            #expect(bad.status == .badRequest && bad.text.contains("id=\"period-error\"") && bad.text.contains("value=\"2026-13\""))
+            #expect(try await Browser.signIn(client, "cgw").get("/console/reports").status == .forbidden)
+
+            for section in ["units", "taxonomy", "duties", "calendars", "deadlines", "schemes"] {
+                let page = try await supervisor.get("/console/admin?section=\(section)")
+                #expect(page.status == .ok && page.text.contains("aria-current=\"page\">"), "\(section)")
+            }
+            #expect(try await supervisor.get("/console/admin?section=units&q=110105026").text.contains("望京"))
+            // A supervisor sees the people; only an administrator changes them.
+            #expect(!(try await supervisor.get("/console/admin?section=people&unit=110105-CGW").text.contains("action=\"/console/admin/people\" class=\"card\"")))
+            let admin = try await Browser.signIn(client, "admin")
+            let token = try await admin.csrf()
+            let fields = ["_csrf": token, "action": "grant", "unitCode": "110105-CGW", "personId": "newbie", "name": "新 同事", "phone": "12", "role": "department_handler"]
+            let refused = try await admin.post("/console/admin/people", fields)
+            #expect(refused.status == .badRequest && refused.text.contains("id=\"phone-error\"") && refused.text.contains("value=\"新 同事\""), "\(refused.text)")
+            var good = fields
+            good["phone"] = "13912345678"
+            #expect(try await admin.post("/console/admin/people", good).status == .seeOther)
+            let staff = try await admin.get("/console/admin?section=people&unit=110105-CGW").text
+            #expect(staff.contains("newbie") && staff.contains("新 同事"), "\(staff)")
+            #expect(try await admin.post("/console/admin/people", ["_csrf": token, "action": "end", "unitCode": "110105-CGW", "personId": "newbie", "role": "department_handler"]).status == .seeOther)
+            #expect(!(try await admin.get("/console/admin?section=people&unit=110105-CGW").text.contains("newbie")))
+            let outside = try await admin.post("/console/admin/people", ["_csrf": token, "action": "grant", "unitCode": "110108-CGW", "personId": "x", "name": "x", "role": "department_handler"])
+            #expect(outside.status == .badRequest && outside.text.contains("role=\"alert\""))
+        }
+    }
+
     @Test func aWrongPasswordIsRefusedOnThePage() async throws {
         try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: Self.prepare) { client, _ in
             let refused = try await Browser(client: client).post("/console/login", ["personId": "cgw", "password": "wrong password"])

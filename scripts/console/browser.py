@@ -176,6 +176,11 @@ with sync_playwright() as p:
     assert int(leader.inner_text("#received-today")) >= 1 and leader.locator("svg.chart rect").count() >= 14
     visit(leader, "/console/command?lang=en", "18-command-centre-en")
     assert "Command centre" in leader.inner_text("h1")
+    visit(leader, "/console/reports?lang=zh", "19-bulletin-daily")
+    assert leader.locator("a[href*='format=xlsx']").count() == 1 and leader.locator("table.list").count() >= 3
+    visit(leader, "/console/admin?section=units&q=110105026", "20-admin-units")
+    assert "望京街道" in leader.inner_text("#units")
+    visit(leader, "/console/admin?section=deadlines", "21-admin-deadlines")
     browser.close()
 
 print(f"console in Chromium: demand {number} from submission to the resident's result, whistle {board} live on the street's board; "

@@ -77,7 +77,7 @@ func buildRouter(
     let demands = DemandRepository(store: store, intakeBatch: settings.intakeBatch)
     let auth = AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies)
     ConsoleRoutes(
-        demands: demands, reports: ReportRepository(store: store), whistles: WhistleRepository(store: store), sessions: sessions, desk: desk, configuration: rules, auth: auth, clock: clock).register(on: router)
+        demands: demands, reports: ReportRepository(store: store), whistles: WhistleRepository(store: store), people: PeopleRepository(store: store), sessions: sessions, desk: desk, configuration: rules, auth: auth, clock: clock).register(on: router)
     Open311Routes(
         demands: demands, keys: Open311KeyRepository(store: store), files: FileRepository(store: store), desk: desk,
         configuration: rules, clock: clock, perMinute: Double(settings.open311PerMinute)).register(on: router)

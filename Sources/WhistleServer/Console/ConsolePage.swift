@@ -41,16 +41,18 @@ struct ConsolePage {
     }
 
     private static let whistles = (path: "/console/whistles", zh: "吹哨报到", en: "Whistles")
+    private static let reports = (path: "/console/reports", zh: "通报", en: "Bulletins")
 
     /// Each role's daily work (SPEC §8).
     static func menu(for role: Role) -> [(path: String, zh: String, en: String)] {
         switch role {
         case .hotlineAgent: [("/console/submit", "受理诉求", "Intake")]
-        case .dispatcher: [("/console/queue", "待派单", "Dispatch queue"), ("/console/submit", "受理诉求", "Intake"), ("/console/command", "指挥中心", "Command centre"), whistles]
+        case .dispatcher: [("/console/queue", "待派单", "Dispatch queue"), ("/console/submit", "受理诉求", "Intake"), ("/console/command", "指挥中心", "Command centre"), whistles, reports]
         case .departmentHandler, .streetCoordinator, .communityStaff, .gridWorker: [("/console/inbox", "工单", "Orders"), whistles]
-        case .unitLeader: [("/console/inbox", "工单", "Orders"), whistles, ("/console/command", "指挥中心", "Command centre")]
+        case .unitLeader: [("/console/inbox", "工单", "Orders"), whistles, ("/console/command", "指挥中心", "Command centre"), reports]
         case .callbackAgent: [("/console/callbacks", "待回访", "Callbacks")]
-        case .supervisor, .administrator: [("/console/command", "指挥中心", "Command centre"), ("/console/queue", "待派单", "Dispatch queue"), whistles]
+        case .supervisor, .administrator:
+            [("/console/command", "指挥中心", "Command centre"), ("/console/queue", "待派单", "Dispatch queue"), whistles, reports, ("/console/admin", "系统管理", "Administration")]
         }
     }
 }

@@ -12,6 +12,7 @@ struct ConsoleRoutes {
     let demands: DemandRepository
     let reports: ReportRepository
     let whistles: WhistleRepository
+    let people: PeopleRepository
     let sessions: SessionRepository
     let desk: DispatchDesk
     let configuration: LoopConfiguration
@@ -36,6 +37,8 @@ struct ConsoleRoutes {
         }
         registerWhistles(on: router)
         registerCommandCentre(on: router)
+        registerReports(on: router)
+        registerAdministration(on: router)
     }
 
     // MARK: - Frame

@@ -1,0 +1,223 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import WhistleCore
+import WhistleStore
+
+/// 系统管理: the city's units, a unit's people (an administrator adds people and grants or ends roles in the
+/// area they cover), the taxonomy, the duty rules, the holiday calendars, the deadline rules and the scoring
+/// schemes, each version with the day it took effect. Units, taxonomy, duty rules, calendars and rule
+/// versions are changed by import (API or `whistle`), which validates whole files; here they are read.
+extension ConsoleRoutes {
+    static let adminRoles: Set<Role> = [.administrator, .supervisor]
+
+    private static let sections: [(key: String, zh: String, en: String)] = [
+        ("units", "单位", "Units"), ("people", "人员与角色", "People and roles"), ("taxonomy", "分类", "Taxonomy"),
+        ("duties", "职责清单与派单规则", "Duty rules"), ("calendars", "工作日历", "Calendars"),
+        ("deadlines", "办理时限", "Deadline rules"), ("schemes", "考核方案", "Scoring schemes"),
+    ]
+
+    func registerAdministration(on router: Router<WhistleRequestContext>) {
+        router.get("console/admin") { request, _ in try await adminPage(request, form: ConsoleForm()) }
+        router.post("console/admin/people") { request, _ in try await changePeople(request) }
+    }
+
+    private func adminPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let section = request.uri.queryParameters["section"].map(String.init) ?? form.values["section"] ?? "units"
+        return try await workList(request, status: status, roles: Self.adminRoles, title: { $0("系统管理", "Administration") }) { l, session in
+            let tabs = Self.sections.map { item in
+                "<a href=\"/console/admin?section=\(item.key)\"\(item.key == section ? " aria-current=\"page\"" : "")>\(l(item.zh, item.en))</a>"
+            }.joined()
+            let body: String = switch section {
+            case "people": try await peopleSection(request, form, session, l)
+            case "taxonomy": taxonomySection(l)
+            case "duties": dutySection(l)
+            case "calendars": calendarSection(l)
+            case "deadlines": deadlineSection(l)
+            case "schemes": schemeSection(l)
+            default: unitSection(request, l)
+            }
+            return "<nav class=\"tabs\" aria-label=\"\(l("管理项目", "Sections"))\">\(tabs)</nav>\(body)"
+        }
+    }
+
+    private func query(_ request: Request, _ name: String) -> String {
+        request.uri.queryParameters[Substring(name)].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+    }
+
+    private func unitSection(_ request: Request, _ l: ConsoleLanguage) -> String {
+        let q = query(request, "q")
+        var form = ConsoleForm()
+        form.values["q"] = q
+        let units = desk.advisor.units.values
+            .filter { q.isEmpty ? $0.parentCode == nil || $0.kind == .district : $0.code.hasPrefix(q) || $0.name.contains(q) }
+            .sorted { $0.code < $1.code }
+        let rows = units.prefix(200).map { unit in
+            """
+            <tr><td>\(HTML.escape(unit.code))</td><td>\(HTML.escape(unit.name))</td><td>\(HTML.escape(l(unit.kind.nameZh, unit.kind.rawValue)))</td>\
+            <td>\(HTML.escape(unit.parentCode))</td><td class="n">\(unit.population.map(String.init) ?? "")</td><td>\(unit.boundary == nil ? "" : l("有", "yes"))</td>\
+            <td><a href="/console/admin?section=people&amp;unit=\(HTML.escape(unit.code))">\(l("人员", "people"))</a></td></tr>
+            """
+        }.joined()
+        return """
+            <form method="get" action="/console/admin" class="card inline"><input type="hidden" name="section" value="units">\
+            \(form.field("q", l("按代码或名称查找", "Find by code or name")))<button type="submit">\(l("查找", "Find"))</button></form>
+            <p class="meta">\(l("共 \(desk.advisor.units.count) 个单位；显示 \(min(units.count, 200)) / \(units.count)", "\(desk.advisor.units.count) units; showing \(min(units.count, 200)) of \(units.count)"))</p>
+            <div class="table-wrap"><table class="list" id="units"><thead><tr><th>\(l("代码", "Code"))</th><th>\(l("名称", "Name"))</th><th>\(l("类型", "Kind"))</th>\
+            <th>\(l("上级", "Parent"))</th><th>\(l("人口", "Population"))</th><th>\(l("边界", "Boundary"))</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    private func peopleSection(_ request: Request, _ form: ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage) async throws -> String {
+        var form = form
+        let unit = form.values["unitCode"] ?? query(request, "unit")
+        let cityCode = desk.advisor.cityCode
+        let pick = """
+            <form method="get" action="/console/admin" class="card inline"><input type="hidden" name="section" value="people">\
+            <div class="field"><label for="unit">\(l("单位代码", "Unit code"))</label><input id="unit" name="unit" value="\(HTML.escape(unit))"></div>\
+            <button type="submit">\(l("查看", "Show"))</button></form>
+            """
+        guard !unit.isEmpty else { return pick }
+        guard PeopleAccess.maySee(unit, session.actor, cityCode: cityCode) else {
+            return pick + "<p class=\"error\" role=\"alert\">\(l("您不能查看该单位的人员。", "You may not see this unit's people."))</p>"
+        }
+        let staff = try await people.people(at: unit)
+        let mayManage = PeopleAccess.mayManage(unit, session.actor, cityCode: cityCode)
+        let rows = staff.map { entry in
+            let roles = entry.roles.map { role in
+                let end = mayManage ? """
+                    <form method="post" action="/console/admin/people" class="inline-action">\(csrf(session))<input type="hidden" name="action" value="end">\
+                    <input type="hidden" name="personId" value="\(HTML.escape(entry.person.id))"><input type="hidden" name="role" value="\(role.role.rawValue)">\
+                    <input type="hidden" name="unitCode" value="\(HTML.escape(unit))"><button type="submit" class="secondary">\(l("终止", "End"))</button></form>
+                    """ : ""
+                return "<li>\(HTML.escape(l(role.role.nameZh, role.role.rawValue)))\(end)</li>"
+            }.joined()
+            return "<tr><td>\(HTML.escape(entry.person.id))</td><td>\(HTML.escape(entry.person.name))</td><td><ul class=\"plain\">\(roles)</ul></td></tr>"
+        }.joined()
+        var html = pick + """
+            <h2>\(HTML.escape(desk.advisor.units[unit]?.name ?? unit))</h2>
+            <div class="table-wrap"><table class="list" id="people"><thead><tr><th>\(l("账号", "Account"))</th><th>\(l("姓名", "Name"))</th><th>\(l("角色", "Roles"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+        if mayManage {
+            let roles = Role.allCases.filter { role in desk.advisor.units[unit].map { role.allowedUnitKinds.contains($0.kind) } ?? true }
+                .map { ($0.rawValue, l($0.nameZh, $0.rawValue)) }
+            form.values["unitCode"] = unit
+            html += """
+                <form method="post" action="/console/admin/people" class="card" novalidate>\(csrf(session))<h3>\(l("添加人员或授予角色", "Add a person or grant a role"))</h3>\(form.alert)
+                <input type="hidden" name="action" value="grant"><input type="hidden" name="unitCode" value="\(HTML.escape(unit))">
+                <div class="pair">\(form.field("personId", l("账号", "Account"), required: true))\(form.field("name", l("姓名", "Name"), required: true))</div>
+                <div class="pair">\(form.field("phone", l("电话（可选）", "Phone (optional)"), type: "tel"))\(form.select("role", l("角色", "Role"), roles, required: true))</div>
+                <button type="submit">\(l("保存", "Save"))</button></form>
+                """
+        }
+        return html
+    }
+
+    private func changePeople(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        let l = ConsoleLanguage(request)
+        form.values["section"] = "people"
+        let unit = form["unitCode"] ?? ""
+        let personID = form["personId"] ?? ""
+        guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
+            form.errors["role"] = l("请选择角色", "pick a role")
+            return try await adminPage(request, form: form, status: .badRequest)
+        }
+        let phone = form["phone"]
+        if let phone, !DemandDraft.isPhoneNumber(phone) { form.errors["phone"] = l("不是有效的电话号码", "not a phone number") }
+        if personID.isEmpty { form.errors["personId"] = l("请填写账号", "an account is needed") }
+        if form["action"] == "grant", form["name"] == nil, try await people.person(id: personID) == nil { form.errors["name"] = l("新人员需要姓名", "a new person needs a name") }
+        guard form.errors.isEmpty else { return try await adminPage(request, form: form, status: .badRequest) }
+        let now = clock()
+        let assignment = RoleAssignment(personID: personID, role: role, unitCode: unit)
+        do {
+            guard PeopleAccess.mayManage(unit, session.actor, cityCode: desk.advisor.cityCode) else { throw PeopleError.mayNotManage(unit: unit) }
+            if form["action"] == "end" {
+                try await people.end(assignment, by: AuditActor(session.actor), now: now)
+            } else {
+                try await people.addIfNew(Person(id: personID, name: form["name"] ?? personID, phone: phone), by: AuditActor(session.actor), now: now)
+                try await people.grant(assignment, by: AuditActor(session.actor), now: now)
+            }
+        } catch let error as any DomainError {
+            form.errors[error is PeopleError || error is AccessError ? "_" : "personId"] = l(error.messageZh, error.messageEn)
+            return try await adminPage(request, form: form, status: .badRequest)
+        }
+        return HTML.redirect("/console/admin?section=people&unit=\(unit.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+    }
+
+    private func taxonomySection(_ l: ConsoleLanguage) -> String {
+        let rows = desk.advisor.taxonomy.categories.map { category in
+            """
+            <tr><td>\(HTML.escape(category.code))</td><td style="padding-left: \(Double(category.level - 1) * 1.2 + 0.5)rem">\(HTML.escape(category.name))</td>\
+            <td>\(HTML.escape(category.deadlineClass))</td><td>\(HTML.escape(category.serviceCode))</td><td>\(category.active ? "" : l("停用", "inactive"))</td></tr>
+            """
+        }.joined()
+        return """
+            <div class="table-wrap"><table class="list" id="taxonomy"><thead><tr><th>\(l("代码", "Code"))</th><th>\(l("名称", "Name"))</th><th>\(l("办理时限", "Deadline class"))</th>\
+            <th>Open311</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    private func dutySection(_ l: ConsoleLanguage) -> String {
+        let taxonomy = desk.advisor.taxonomy
+        let rows = desk.advisor.router.rules.sorted { ($0.categoryCode, $0.areaCode, $0.priority) < ($1.categoryCode, $1.areaCode, $1.priority) }.prefix(500).map { rule in
+            """
+            <tr><td>\(HTML.escape(taxonomy.category(rule.categoryCode)?.name ?? rule.categoryCode))</td><td>\(HTML.escape(desk.advisor.units[rule.areaCode]?.name ?? rule.areaCode))</td>\
+            <td>\(HTML.escape(rule.primary.description))</td><td>\(HTML.escape(rule.coHandlers.map(\.description).joined(separator: "、")))</td>\
+            <td>\(rule.effectiveFrom)\(rule.effectiveUntil.map { " – \($0)" } ?? "")</td><td>\(HTML.escape(rule.note))</td></tr>
+            """
+        }.joined()
+        return """
+            <p class="meta">\(l("共 \(desk.advisor.router.rules.count) 条规则", "\(desk.advisor.router.rules.count) rules"))</p>
+            <div class="table-wrap"><table class="list" id="duties"><thead><tr><th>\(l("分类", "Category"))</th><th>\(l("区域", "Area"))</th><th>\(l("主办", "Primary"))</th>\
+            <th>\(l("协办", "Co-handlers"))</th><th>\(l("有效期", "Effective"))</th><th>\(l("依据", "Basis"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    private func calendarSection(_ l: ConsoleLanguage) -> String {
+        configuration.schedules.map { schedule in
+            let holidays = schedule.holidays.map { "<li>\(HTML.escape(l($0.nameZh, $0.nameEn)))：\($0.firstDay) – \($0.lastDay)</li>" }.joined()
+            let makeUp = schedule.makeUpWorkdays.map(\.description).joined(separator: "、")
+            return """
+                <section class="card"><h2>\(schedule.year)</h2><p class="meta">\(HTML.escape(schedule.source))</p><ul>\(holidays)</ul>
+                <p>\(l("调休上班", "Make-up working days"))：\(makeUp.isEmpty ? l("无", "none") : makeUp)</p></section>
+                """
+        }.joined()
+    }
+
+    private func deadlineSection(_ l: ConsoleLanguage) -> String {
+        configuration.policies.loop.sorted { $0.effectiveFrom > $1.effectiveFrom }.map { policy in
+            let rows = policy.deadlineClasses.map { c in
+                """
+                <tr><td>\(HTML.escape(c.code))</td><td>\(HTML.escape(l(c.nameZh, c.nameEn)))</td><td>\(HTML.escape(l(c.signFor.descriptionZh, c.signFor.description)))</td>\
+                <td>\(HTML.escape(l(c.firstContact.descriptionZh, c.firstContact.description)))</td><td>\(HTML.escape(l(c.resolution.descriptionZh, c.resolution.description)))</td>\
+                <td>\(c.extensionAllowed ? l("可延期", "allowed") : l("不可延期", "not allowed"))</td></tr>
+                """
+            }.joined()
+            return """
+                <section class="card"><h2>\(l("自 \(policy.effectiveFrom) 起", "From \(policy.effectiveFrom)"))</h2>
+                <p>\(l("退单时限", "Return window"))：\(HTML.escape(l(policy.returnWindow.descriptionZh, policy.returnWindow.description))) · \
+                \(l("黄灯阈值", "Yellow light at"))：\(Int((policy.yellowThreshold * 100).rounded()))% · \(l("超期后督办", "Supervise after"))：\(HTML.escape(l(policy.superviseAfter.descriptionZh, policy.superviseAfter.description)))</p>
+                <div class="table-wrap"><table class="list"><thead><tr><th>\(l("代码", "Code"))</th><th>\(l("名称", "Name"))</th><th>\(l("签收", "Sign for"))</th>\
+                <th>\(l("联系诉求人", "First contact"))</th><th>\(l("办结", "Resolution"))</th><th>\(l("延期", "Extension"))</th></tr></thead><tbody>\(rows)</tbody></table></div></section>
+                """
+        }.joined()
+    }
+
+    private func schemeSection(_ l: ConsoleLanguage) -> String {
+        configuration.assessmentSchemes.sorted { $0.effectiveFrom > $1.effectiveFrom }.map { scheme in
+            func share(_ value: Double) -> String { String(format: "%.2f", value) }
+            return """
+                <section class="card"><h2>\(l("自 \(scheme.effectiveFrom) 起", "From \(scheme.effectiveFrom)"))</h2><ul>
+                <li>\(l("三率权重（响应 / 解决 / 满意）", "Weights (response / resolution / satisfaction)"))：\(share(scheme.weights.response)) / \(share(scheme.weights.resolution)) / \(share(scheme.weights.satisfaction))</li>
+                <li>\(l("基本满意折算", "Basically satisfied counts as"))：\(share(scheme.basicSatisfactionWeight))</li>
+                <li>\(l("考核周期起始日", "Periods start on day"))：\(scheme.periodStartDay)</li>
+                <li>\(l("不合理诉求不计入", "Unreasonable demands excluded"))：\(scheme.excludesUnreasonable ? l("是", "yes") : l("否", "no"))</li>
+                <li>\(l("吹哨评分占部门成绩", "Whistle score's weight in a department's result"))：\(share(scheme.whistleWeight))</li>
+                <li>\(l("治理类", "Governance watch"))：\(l("近 \(scheme.governance.window) 期中 \(scheme.governance.times) 次进入前 \(scheme.governance.topN)", "top \(scheme.governance.topN) in \(scheme.governance.times) of the last \(scheme.governance.window) periods"))</li></ul></section>
+                """
+        }.joined()
+    }
+}
