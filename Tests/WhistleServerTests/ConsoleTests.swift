@@ -13,7 +13,7 @@ import WhistleStore
 /// was typed; every page escapes what residents wrote; forms without the session's token are refused.
 @Suite struct ConsoleTests {
     static let password = "正确的密码 correct"
-    static let staff = ["dispatcher", "cgw", "callback", "jtw", "supervisor", "wangjing", "datun", "cgw-leader"]
+    static let staff = ["dispatcher", "cgw", "callback", "jtw", "supervisor", "wangjing", "datun", "cgw-leader", "agent"]
 
     static func prepare(_ store: any Store) async throws {
         let sessions = SessionRepository(store: store, rounds: 1_000)
@@ -257,6 +257,42 @@ import WhistleStore
             #expect(!(try await admin.get("/console/admin?section=people&unit=110105-CGW").text.contains("newbie")))
             let outside = try await admin.post("/console/admin/people", ["_csrf": token, "action": "grant", "unitCode": "110108-CGW", "personId": "x", "name": "x", "role": "department_handler"])
             #expect(outside.status == .badRequest && outside.text.contains("role=\"alert\""))
+        }
+    }
+
+    /// The hotline agent answers a consultation directly; the next caller asking the same finds that answer in
+    /// the knowledge base, and a second report of a problem already open nearby is flagged as a duplicate.
+    @Test func theHotlineAgentsSuggestions() async throws {
+        try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: { store in
+            try await Self.prepare(store)
+            _ = try await TaxonomyRepository(store: store).importCategories(try TaxonomyFile.parse(AccessMatrixTests.taxonomy, file: "t.csv").get(), file: "t.csv", now: Date())
+        }) { client, _ in
+            let agent = try await Browser.signIn(client, "agent")
+            let token = try await agent.csrf()
+            let form = try await agent.get("/console/submit").text
+            #expect(form.contains("name=\"directAnswer\"") && form.contains("name=\"preview\""))
+            #expect(!(try await Browser(client: client).get("/console/submit").text.contains("name=\"directAnswer\"")))
+            let category = try #require(form.firstMatch(of: /<select id="categoryCode"[^>]*><option value="">[^<]*<\/option><option value="([^"]+)"/).map { String($0.1) })
+            let answered = try await agent.post("/console/submit", [
+                "_csrf": token, "type": "consultation", "categoryCode": category, "content": "请问小区供暖什么时候开始", "address": "望京西园一区",
+                "phone": "13812345678", "directAnswer": "本市供暖季自 11 月 15 日开始，至次年 3 月 15 日结束"])
+            #expect(answered.status == .created, "\(answered.text)")
+            let complaint = ["_csrf": token, "type": "complaint", "categoryCode": category, "content": "望京西园一区 3 号楼门口路灯不亮", "address": "望京西园一区",
+                             "longitude": "116.4702", "latitude": "39.9968", "phone": "13812345679"]
+            #expect(try await agent.post("/console/submit", complaint).status == .created)
+
+            var asking = complaint
+            asking["type"] = "consultation"
+            asking["content"] = "请问小区供暖什么时候开始？"
+            asking["preview"] = "1"
+            let hints = try await agent.post("/console/submit", asking)
+            #expect(hints.status == .ok && hints.text.contains("id=\"answers\"") && hints.text.contains("11 月 15 日开始"), "\(hints.text)")
+            #expect(hints.text.contains("请问小区供暖什么时候开始？"))  // what was typed is kept
+            var again = complaint
+            again["content"] = "望京西园一区 3 号楼门口的路灯不亮了"
+            again["preview"] = "1"
+            let duplicate = try await agent.post("/console/submit", again)
+            #expect(duplicate.text.contains("id=\"duplicates\""), "\(duplicate.text)")
         }
     }
 

@@ -73,8 +73,9 @@ struct ConsoleRoutes {
 
     // MARK: - Residents: submit and track
 
-    private func submitPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func submitPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok, hints: String = "") async throws -> Response {
         try await page(request, status: status, title: { $0("我要反映", "Raise a demand") }) { l, session in
+            let staff = session.map { Self.intakeRoles.contains($0.actor.role) } ?? false
             let types = DemandType.allCases.map { ($0.rawValue, l($0.nameZh, $0.rawValue)) }
             let categories = [("", l("（不确定）", "(not sure)"))] + desk.advisor.taxonomy.leaves.map { ($0.code, $0.name) }
             return """
@@ -89,9 +90,51 @@ struct ConsoleRoutes {
                 \(form.field("name", l("姓名（可选）", "Name (optional)")))
                 \(form.field("phone", l("联系电话", "Phone"), type: "tel", required: true, hint: l("用于回访和查询进度", "for the callback and to track it")))
                 \(form.checkbox("confidential", l("请为我保密", "Keep my name and phone confidential")))
-                <button type="submit">\(l("提交", "Submit"))</button></form>
+                \(staff ? form.field("directAnswer", l("直接答复（咨询类）", "Direct answer (consultations)"), type: "textarea",
+                                     hint: l("答复后即办结，不派单", "answered at once: closed without dispatch")) : "")
+                <div class="buttons">\(staff ? "<button type=\"submit\" name=\"preview\" value=\"1\" class=\"secondary\">\(l("查看建议", "Suggestions"))</button>" : "")\
+                <button type="submit">\(l("提交", "Submit"))</button></div></form>\(hints)
                 """
         }
+    }
+
+    /// The desks that take calls: they see suggestions and may answer directly.
+    static let intakeRoles: Set<Role> = [.hotlineAgent, .dispatcher]
+
+    /// 建议: the category and unit the duty rules and the classifier suggest, possible duplicates nearby, and
+    /// the answers the centre gave before to similar consultations (知识库), for the agent on the phone.
+    private func intakeHints(_ draft: DemandDraft, for actor: Actor, _ l: ConsoleLanguage) async throws -> String {
+        let now = clock()
+        let advisor = desk.advisor
+        let advice = advisor.advise(title: nil, content: draft.content, address: draft.location.address, coordinate: draft.location.coordinate,
+                                    categoryCode: draft.categoryCode, at: now)
+        var html = "<section class=\"card hints\" id=\"hints\" aria-live=\"polite\"><h2>\(l("建议", "Suggestions"))</h2><ul>"
+        let category = advice.categoryCode.flatMap { advisor.taxonomy.category($0) }
+        html += "<li>\(l("分类", "Category"))：\(HTML.escape(category.map { "\($0.name)（\($0.code)）" } ?? l("无法判断", "unsure")))</li>"
+        if let route = advice.route {
+            let names = ([route.primary] + route.coHandlers).map { advisor.units[$0]?.name ?? $0 }
+            html += "<li>\(l("承办单位", "Units"))：\(HTML.escape(names.joined(separator: "、")))</li>"
+        }
+        html += "</ul>"
+        guard let code = advice.categoryCode else { return html + "</section>" }
+        let rules = configuration.rules(at: now).duplicates
+        let probe = Duplicates.Probe(title: nil, content: draft.content, coordinate: draft.location.coordinate, areaCode: advice.place?.gridCode ?? advice.place?.areaCode)
+        let candidates = try await demands.duplicateCandidates(category: code, of: probe, at: now, rules: rules)
+        let duplicates = Duplicates.propose(for: probe, among: candidates.filter { DemandAccess.canView($0, as: actor) }, at: now, rules: rules)
+        let byID = Dictionary(candidates.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if !duplicates.isEmpty {
+            html += "<h3>\(l("可能重复的诉求", "Possible duplicates"))</h3><ul id=\"duplicates\">" + duplicates.map { candidate in
+                let distance = candidate.distanceMeters.map { " · \(Int($0.rounded())) \(l("米", "m"))" } ?? ""
+                return "<li>\(HTML.escape(candidate.number)) · \(HTML.escape(byID[candidate.demandID]?.content))\(distance) · \(l("相似度", "similarity")) \(Int((candidate.textSimilarity * 100).rounded()))%</li>"
+            }.joined() + "</ul>"
+        }
+        let answers = KnowledgeBase.answers(for: draft.content, among: try await demands.directAnswers(category: code, limit: 200))
+        if !answers.isEmpty {
+            html += "<h3>\(l("知识库：以往答复", "Knowledge base: answers given before"))</h3><ul id=\"answers\">" + answers.map { answer in
+                "<li><p class=\"meta\">\(HTML.escape(answer.number)) · \(HTML.escape(answer.question))</p><blockquote>\(HTML.escape(answer.answer))</blockquote></li>"
+            }.joined() + "</ul>"
+        }
+        return html + "</section>"
     }
 
     private func submit(_ request: Request) async throws -> Response {
@@ -115,6 +158,13 @@ struct ConsoleRoutes {
             complainant: Complainant(name: form["name"], phone: form["phone"], confidential: form["confidential"] == "1"))
         if form["phone"] == nil { form.errors["phone"] = l("请留下联系电话", "a phone number is needed") }
         if form["address"] == nil { form.errors["address"] = l("请填写地点", "say where") }
+        let staff = session.map { Self.intakeRoles.contains($0.actor.role) } ?? false
+        if staff { draft.directAnswer = form["directAnswer"] }
+        if staff, form["preview"] == "1", let session, !draft.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            draft.location = desk.advisor.located(draft.location)
+            form.errors = [:]
+            return try await submitPage(request, form: form, hints: try await intakeHints(draft, for: session.actor, l))
+        }
         guard form.errors.isEmpty else { return try await submitPage(request, form: form, status: .badRequest) }
         draft.location = desk.advisor.located(draft.location)
         let now = clock()
@@ -129,7 +179,7 @@ struct ConsoleRoutes {
                 """
             }
         } catch let error as LoopError {
-            if case let .invalidField(field, _) = error, ["content", "phone", "name", "address", "categoryCode", "type"].contains(field.split(separator: ".").last.map(String.init) ?? field) {
+            if case let .invalidField(field, _) = error, ["content", "phone", "name", "address", "categoryCode", "type", "directAnswer"].contains(field.split(separator: ".").last.map(String.init) ?? field) {
                 form.errors[String(field.split(separator: ".").last ?? "")] = l(error.messageZh, error.messageEn)
             } else {
                 form.errors["_"] = l(error.messageZh, error.messageEn)

@@ -3,6 +3,17 @@ import SQLKit
 import WhistleCore
 
 extension DemandRepository {
+    /// The centre's direct answers (直接答复) to consultations of the category, newest first: what the hotline's
+    /// knowledge base ranks (``KnowledgeBase``).
+    public func directAnswers(category: String, limit: Int) async throws -> [Demand] {
+        try await store.read { db in
+            try await db.raw("""
+                SELECT document FROM demands WHERE category_code = \(bind: category) AND status = \(bind: DemandStatus.answered.rawValue)
+                ORDER BY created_at DESC LIMIT \(bind: limit)
+                """).all().map { try Self.decode(try $0.decode(column: "document", as: String.self)) }
+        }
+    }
+
     /// Open demands of `category` received in the rules' period that may be the same problem as the probe
     /// (``Duplicates/propose(for:among:at:rules:)`` decides): those within the box of the allowed distance
     /// around its coordinates (index on category and latitude), and those in the same division when it has
