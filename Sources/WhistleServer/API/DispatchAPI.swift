@@ -28,9 +28,7 @@ extension WhistleAPIHandler {
         var duplicates: [DuplicateCandidate] = []
         if let category = advice.categoryCode {
             let probe = Duplicates.Probe(title: body.title, content: content, coordinate: coordinate, areaCode: advice.place?.gridCode ?? advice.place?.areaCode)
-            let rules = configuration.rules(at: now).duplicates
-            let candidates = try await demands.duplicateCandidates(category: category, of: probe, at: now, rules: rules)
-            duplicates = Duplicates.propose(for: probe, among: candidates.filter { DemandAccess.canView($0, as: actor) }, at: now, rules: rules)
+            duplicates = try await demands.proposedDuplicates(category: category, of: probe, for: actor, at: now, rules: configuration.rules(at: now).duplicates).map(\.candidate)
         }
         return .ok(.init(body: .json(.init(advice, duplicates: duplicates, advisor: advisor))))
     }

@@ -110,9 +110,7 @@ extension WhistleAPIHandler {
     /// A whistle the actor may see; one they may not see is reported as absent, so its existence does not leak.
     private func visibleWhistle(_ id: String, to actor: Actor) async throws -> Whistle {
         guard (1...64).contains(id.count) else { throw RequestError.invalidParameter(name: "id", reason: "长度应为 1–64 / length 1 to 64") }
-        let whistle = try await whistles.whistle(id: id)
-        guard WhistleAccess.canView(whistle, as: actor) else { throw WhistleStoreError.notFound(id) }
-        return whistle
+        return try await whistles.whistle(id: id, visibleTo: actor)
     }
 
     private static func districtCode(_ code: String) throws -> String {

@@ -14,7 +14,7 @@ extension ConsoleRoutes {
         router.get("console/command/whistles") { request, _ in
             guard let session = signedIn(request) else { throw HTTPError(.unauthorized) }
             guard Self.commandRoles.contains(session.actor.role) else { throw HTTPError(.forbidden) }
-            return HTML.response(whistleTable(try await openWhistles(for: session.actor), ConsoleLanguage(request), id: "open-whistles"))
+            return HTML.response(whistleTable(try await visibleWhistles(.open, for: session.actor), ConsoleLanguage(request), id: "open-whistles"))
         }
     }
 
@@ -37,7 +37,7 @@ extension ConsoleRoutes {
             }
             let overdue = try await reports.orders(.overdue, limit: 20)
             let supervised = try await reports.orders(.supervised, limit: 20)
-            let whistles = try await openWhistles(for: session.actor)
+            let whistles = try await visibleWhistles(.open, for: session.actor)
             let units = desk.advisor.units
             func list(_ orders: [(demand: Demand, order: WorkOrder)]) -> String {
                 orders.isEmpty ? "<p>\(l("无", "None"))</p>" : "<ul>" + orders.map {

@@ -117,15 +117,12 @@ struct ConsoleRoutes {
         }
         html += "</ul>"
         guard let code = advice.categoryCode else { return html + "</section>" }
-        let rules = configuration.rules(at: now).duplicates
         let probe = Duplicates.Probe(title: nil, content: draft.content, coordinate: draft.location.coordinate, areaCode: advice.place?.gridCode ?? advice.place?.areaCode)
-        let candidates = try await demands.duplicateCandidates(category: code, of: probe, at: now, rules: rules)
-        let duplicates = Duplicates.propose(for: probe, among: candidates.filter { DemandAccess.canView($0, as: actor) }, at: now, rules: rules)
-        let byID = Dictionary(candidates.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let duplicates = try await demands.proposedDuplicates(category: code, of: probe, for: actor, at: now, rules: configuration.rules(at: now).duplicates)
         if !duplicates.isEmpty {
-            html += "<h3>\(l("可能重复的诉求", "Possible duplicates"))</h3><ul id=\"duplicates\">" + duplicates.map { candidate in
+            html += "<h3>\(l("可能重复的诉求", "Possible duplicates"))</h3><ul id=\"duplicates\">" + duplicates.map { candidate, demand in
                 let distance = candidate.distanceMeters.map { " · \(Int($0.rounded())) \(l("米", "m"))" } ?? ""
-                return "<li>\(HTML.escape(candidate.number)) · \(HTML.escape(byID[candidate.demandID]?.content))\(distance) · \(l("相似度", "similarity")) \(Int((candidate.textSimilarity * 100).rounded()))%</li>"
+                return "<li>\(HTML.escape(candidate.number)) · \(HTML.escape(demand.content))\(distance) · \(l("相似度", "similarity")) \(Int((candidate.textSimilarity * 100).rounded()))%</li>"
             }.joined() + "</ul>"
         }
         let answers = KnowledgeBase.answers(for: draft.content, among: try await demands.directAnswers(category: code, limit: 200))

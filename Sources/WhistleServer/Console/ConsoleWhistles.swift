@@ -16,10 +16,10 @@ extension ConsoleRoutes {
     /// Roles that whistle for their own unit (the core's rule, for showing the form).
     private static let whistlerRoles: Set<Role> = [.streetCoordinator, .communityStaff, .gridWorker]
 
-    /// The open whistles the person may see, newest first.
-    func openWhistles(for actor: Actor, limit: Int = 100) async throws -> [Whistle] {
+    /// The whistles in `status` the person may see, newest first.
+    func visibleWhistles(_ status: WhistleStatus, for actor: Actor, limit: Int = 100) async throws -> [Whistle] {
         let unit = DemandAccess.isCityWide(actor) ? nil : actor.unitCode
-        return try await whistles.list(status: .open, involving: unit, district: nil, after: nil, limit: limit).items
+        return try await whistles.list(status: status, involving: unit, district: nil, after: nil, limit: limit).items
             .filter { WhistleAccess.canView($0, as: actor) }
     }
 
@@ -37,12 +37,9 @@ extension ConsoleRoutes {
 
     private func whistleList(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
         try await workList(request, status: status, roles: Self.whistleRoles, title: { $0("吹哨报到", "Whistles") }) { l, session in
-            let actor = session.actor
-            let unit = DemandAccess.isCityWide(actor) ? nil : actor.unitCode
-            let closed = try await whistles.list(status: .closed, involving: unit, district: nil, after: nil, limit: 20).items
             var html = try raiseForm(form, session, l)
-            html += "<h2>\(l("处置中", "Open"))</h2>" + whistleTable(try await openWhistles(for: actor), l, id: "open-whistles")
-            html += "<h2>\(l("最近结束", "Recently closed"))</h2>" + whistleTable(closed.filter { WhistleAccess.canView($0, as: actor) }, l, id: "closed-whistles")
+            html += "<h2>\(l("处置中", "Open"))</h2>" + whistleTable(try await visibleWhistles(.open, for: session.actor), l, id: "open-whistles")
+            html += "<h2>\(l("最近结束", "Recently closed"))</h2>" + whistleTable(try await visibleWhistles(.closed, for: session.actor, limit: 20), l, id: "closed-whistles")
             return html
         }
     }
@@ -283,8 +280,6 @@ extension ConsoleRoutes {
     /// A whistle the person may see; one they may not see does not exist for them.
     private func visibleWhistle(_ id: String, to actor: Actor) async throws -> Whistle {
         guard (1...64).contains(id.count) else { throw WhistleStoreError.notFound(id) }
-        let whistle = try await whistles.whistle(id: id)
-        guard WhistleAccess.canView(whistle, as: actor) else { throw WhistleStoreError.notFound(id) }
-        return whistle
+        return try await whistles.whistle(id: id, visibleTo: actor)
     }
 }

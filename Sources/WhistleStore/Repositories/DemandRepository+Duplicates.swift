@@ -3,6 +3,17 @@ import SQLKit
 import WhistleCore
 
 extension DemandRepository {
+    /// The duplicates to propose to `actor` for a draft of `category` (the suggestion API and the hotline's
+    /// intake page): the candidates found here that the actor may see, as ``Duplicates`` decides, best first,
+    /// each with its demand.
+    public func proposedDuplicates(
+        category: String, of probe: Duplicates.Probe, for actor: Actor, at now: Date, rules: DuplicateRules
+    ) async throws -> [(candidate: DuplicateCandidate, demand: Demand)] {
+        let visible = try await duplicateCandidates(category: category, of: probe, at: now, rules: rules).filter { DemandAccess.canView($0, as: actor) }
+        let byID = Dictionary(visible.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return Duplicates.propose(for: probe, among: visible, at: now, rules: rules).compactMap { candidate in byID[candidate.demandID].map { (candidate, $0) } }
+    }
+
     /// The centre's direct answers (直接答复) to consultations of the category, newest first: what the hotline's
     /// knowledge base ranks (``KnowledgeBase``).
     public func directAnswers(category: String, limit: Int) async throws -> [Demand] {

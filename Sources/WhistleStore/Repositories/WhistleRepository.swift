@@ -70,6 +70,13 @@ public struct WhistleRepository: Sendable {
         _ = try await apply(timer.command, to: timer.whistleID, expectedVersion: nil, by: nil, at: now, policy: policy, engine: engine, in: db)
     }
 
+    /// The whistle if `actor` may see it; one they may not see is reported absent, so its existence does not leak.
+    public func whistle(id: String, visibleTo actor: Actor) async throws -> Whistle {
+        let whistle = try await whistle(id: id)
+        guard WhistleAccess.canView(whistle, as: actor) else { throw WhistleStoreError.notFound(id) }
+        return whistle
+    }
+
     public func whistle(id: String) async throws -> Whistle {
         try await store.read { try await Self.load(id, in: $0) }
     }
