@@ -330,6 +330,35 @@ struct LoopScenarioTests {
         #expect(s.demand.reopenCount == 1)
     }
 
+    // MARK: 评价 (the complainant's rating)
+
+    @Test func complainantRatesTheClosedDemandOnceByPhone() throws {
+        var s = Scenario(try F.received(at: "2026-03-02 09:00"))
+        let rate = LoopCommand.rate(phone: "138-1234-5678", satisfaction: .basicallySatisfied, comment: "  处理及时  ")
+        try s.apply(.dispatch(primary: cgw, deadlineClass: "general"), by: F.dispatcher, at: "2026-03-02 09:30")
+        try s.apply(.signFor(order: "D1-1"), by: F.handler(cgw), at: "2026-03-02 10:00")
+        try s.apply(.reportResult(order: "D1-1", summary: "已更换灯具"), by: F.handler(cgw), at: "2026-03-03 10:00")
+        try s.apply(.recordCallback(outcome: .valid(contacted: true, solved: true, satisfaction: .satisfied)), by: F.callbackAgent, at: "2026-03-04 10:00")
+        #expect(s.refusal(rate, by: nil, at: "2026-03-04 11:00") == .demandWrongState(action: .rate, status: .callbackDone))
+        try s.apply(.close(), by: F.dispatcher, at: "2026-03-04 12:00")
+
+        // Staff cannot rate for the resident; a wrong phone is refused like an unknown number.
+        #expect(s.refusal(rate, by: F.callbackAgent, at: "2026-03-05 09:00") == .roleNotAllowed(action: .rate, role: .callbackAgent))
+        #expect(s.refusal(.rate(phone: "13900000000", satisfaction: .satisfied), by: nil, at: "2026-03-05 09:00") == .notComplainant)
+        #expect(s.refusal(.rate(phone: "", satisfaction: .satisfied), by: nil, at: "2026-03-05 09:00") == .notComplainant)
+        #expect(s.refusal(.rate(phone: "13812345678", satisfaction: .satisfied, comment: String(repeating: "长", count: 5001)), by: nil, at: "2026-03-05 09:00")
+            == .invalidField(field: "comment", problem: .tooLong(max: 5000)))
+
+        let rated = try s.apply(rate, by: nil, at: "2026-03-05 09:00")
+        #expect(rated.map(\.kind) == [.demandRated])
+        #expect(rated[0].actor == nil && rated[0].reason == "处理及时")
+        #expect(rated[0].details == ["from": "closed", "to": "closed", "satisfaction": "basically_satisfied"])
+        #expect(s.demand.rating?.satisfaction == .basicallySatisfied && s.demand.rating?.comment == "处理及时")
+        #expect(s.demand.rating?.at == CalendarFixtures.bj("2026-03-05 09:00"))
+        #expect(s.demand.status == .closed && s.demand.lastCallback?.outcome == .valid(contacted: true, solved: true, satisfaction: .satisfied))
+        #expect(s.refusal(.rate(phone: "13812345678", satisfaction: .unsatisfied), by: nil, at: "2026-03-06 09:00") == .alreadyRated)
+    }
+
     // MARK: 合并 (merge)
 
     @Test func duplicateIsMergedIntoItsParent() throws {

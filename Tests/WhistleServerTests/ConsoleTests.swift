@@ -113,6 +113,18 @@ import WhistleStore
             let wrongPhone = try await resident.get("/console/track?number=\(number)&phone=13900000000")
             #expect(!wrongPhone.text.contains("已更换灯泡") && wrongPhone.text.contains("id=\"number-error\""))
 
+            // Closed, it can be rated (评价) once: without a choice the form says so and keeps the comment;
+            // a wrong phone rates nothing.
+            #expect(tracked.text.contains("action=\"/console/rate\""))
+            let unchosen = try await resident.post("/console/rate", ["number": number, "phone": "138-1234-5678", "comment": "师傅很耐心"])
+            #expect(unchosen.status == .badRequest && unchosen.text.contains("id=\"satisfaction-error\"") && unchosen.text.contains("师傅很耐心"))
+            #expect(try await resident.post("/console/rate", ["number": number, "phone": "13900000000", "satisfaction": "unsatisfied"]).status == .notFound)
+            let rated = try await resident.post("/console/rate", ["number": number, "phone": "138-1234-5678", "satisfaction": "satisfied", "comment": "师傅很耐心"])
+            #expect(rated.status == .seeOther)
+            let after = try await resident.get(String((rated.headers[.location] ?? "").prefix { $0 != "#" }))
+            #expect(after.text.contains("id=\"rated\">满意") && after.text.contains("师傅很耐心") && !after.text.contains("action=\"/console/rate\""))
+            #expect(try await resident.post("/console/rate", ["number": number, "phone": "13812345678", "satisfaction": "unsatisfied"]).status == .conflict)
+
             // The command centre counts the day's demand and draws the fortnight as SVG.
             let command = try await Browser.signIn(client, "supervisor").get("/console/command")
             #expect(command.text.contains("id=\"received-today\">1<") && command.text.contains("<svg class=\"chart\""), "\(command.text)")

@@ -59,6 +59,22 @@ import WhistleStore
             let events = try await client.send(.get, "/api/v1/demands/\(id)/events", as: tokens["dispatcher"])
             let kinds = (events.json as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
             #expect(kinds.first == "demand.received" && kinds.contains("order.signed") && kinds.last == "order.closed")
+
+            // 评价: the complainant, with no token, by number and phone; once.
+            let number = try #require(created.object["number"] as? String)
+            func rate(_ phone: String, _ satisfaction: String = "satisfied") async throws -> TestResponse {
+                try await client.send(.post, "/api/v1/ratings", json: #"{"number":"\#(number)","phone":"\#(phone)","satisfaction":"\#(satisfaction)","comment":"很快修好了"}"#)
+            }
+            let wrong = try await rate("13900000000")
+            #expect(wrong.status == .notFound && wrong.object["code"] as? String == "demand.not_found")
+            let rated = try await rate("138 1234 5678")
+            #expect(rated.status == .created && rated.object["satisfactionName"] as? String == "满意" && rated.object["comment"] as? String == "很快修好了")
+            let again = try await rate("13812345678", "unsatisfied")
+            #expect(again.status == .conflict && again.object["code"] as? String == "demand.already_rated")
+            let shown = try await client.send(.get, "/api/v1/demands/\(id)", as: tokens["dispatcher"])
+            #expect((shown.object["rating"] as? [String: Any])?["satisfaction"] as? String == "satisfied")
+            let logged = try await client.send(.get, "/api/v1/demands/\(id)/events", as: tokens["dispatcher"])
+            #expect((logged.json as? [[String: Any]])?.last?["kind"] as? String == "demand.rated")
         }
     }
 

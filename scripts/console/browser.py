@@ -116,6 +116,13 @@ with sync_playwright() as p:
     # The resident sees the result.
     visit(resident, f"/console/track?number={number}&phone=13812345678", "10-resident-track")
     assert "已更换路灯灯泡，恢复照明" in resident.inner_text("#results") and "已结案" in resident.inner_text("#progress")
+    # … and rates it (评价), by keyboard: the choices are labelled radios.
+    resident.get_by_label("满意", exact=True).check()
+    resident.fill("#comment", "修得很快，谢谢")
+    resident.locator("#rate button[type=submit]").click()
+    resident.wait_for_selector("#rated")
+    assert "满意" in resident.inner_text("#rated") and "修得很快" in resident.inner_text("#rated") and resident.locator("#rate").count() == 0
+    shot(resident, "10b-resident-rated")
 
     # 望京 blows the whistle for 朝阳区城管执法局 and watches its board; the department acknowledges and reports in
     # from its own desk, and the street's board shows it live, without reloading.

@@ -402,6 +402,8 @@ extension Components {
             public var parentId: Swift.String?
             /// - Remark: Generated from `#/components/schemas/Demand/excludedFromScores`.
             public var excludedFromScores: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/Demand/rating`.
+            public var rating: Components.Schemas.Rating?
             /// - Remark: Generated from `#/components/schemas/Demand/createdAt`.
             public var createdAt: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Demand/updatedAt`.
@@ -431,6 +433,7 @@ extension Components {
             ///   - reopenCount:
             ///   - parentId:
             ///   - excludedFromScores:
+            ///   - rating:
             ///   - createdAt:
             ///   - updatedAt:
             ///   - closedAt:
@@ -455,6 +458,7 @@ extension Components {
                 reopenCount: Swift.Int,
                 parentId: Swift.String? = nil,
                 excludedFromScores: Swift.Bool? = nil,
+                rating: Components.Schemas.Rating? = nil,
                 createdAt: Foundation.Date,
                 updatedAt: Foundation.Date,
                 closedAt: Foundation.Date? = nil
@@ -479,6 +483,7 @@ extension Components {
                 self.reopenCount = reopenCount
                 self.parentId = parentId
                 self.excludedFromScores = excludedFromScores
+                self.rating = rating
                 self.createdAt = createdAt
                 self.updatedAt = updatedAt
                 self.closedAt = closedAt
@@ -504,9 +509,104 @@ extension Components {
                 case reopenCount
                 case parentId
                 case excludedFromScores
+                case rating
                 case createdAt
                 case updatedAt
                 case closedAt
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RatingRequest`.
+        public struct RatingRequest: Codable, Hashable, Sendable {
+            /// The demand's number, e.g. 20261121-0000123.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RatingRequest/number`.
+            public var number: Swift.String
+            /// The phone given at intake.
+            ///
+            /// - Remark: Generated from `#/components/schemas/RatingRequest/phone`.
+            public var phone: Swift.String
+            /// - Remark: Generated from `#/components/schemas/RatingRequest/satisfaction`.
+            @frozen public enum SatisfactionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case satisfied = "satisfied"
+                case basicallySatisfied = "basically_satisfied"
+                case unsatisfied = "unsatisfied"
+            }
+            /// - Remark: Generated from `#/components/schemas/RatingRequest/satisfaction`.
+            public var satisfaction: Components.Schemas.RatingRequest.SatisfactionPayload
+            /// - Remark: Generated from `#/components/schemas/RatingRequest/comment`.
+            public var comment: Swift.String?
+            /// Creates a new `RatingRequest`.
+            ///
+            /// - Parameters:
+            ///   - number: The demand's number, e.g. 20261121-0000123.
+            ///   - phone: The phone given at intake.
+            ///   - satisfaction:
+            ///   - comment:
+            public init(
+                number: Swift.String,
+                phone: Swift.String,
+                satisfaction: Components.Schemas.RatingRequest.SatisfactionPayload,
+                comment: Swift.String? = nil
+            ) {
+                self.number = number
+                self.phone = phone
+                self.satisfaction = satisfaction
+                self.comment = comment
+            }
+            public enum CodingKeys: String, CodingKey {
+                case number
+                case phone
+                case satisfaction
+                case comment
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Rating`.
+        public struct Rating: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Rating/number`.
+            public var number: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Rating/satisfaction`.
+            @frozen public enum SatisfactionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case satisfied = "satisfied"
+                case basicallySatisfied = "basically_satisfied"
+                case unsatisfied = "unsatisfied"
+            }
+            /// - Remark: Generated from `#/components/schemas/Rating/satisfaction`.
+            public var satisfaction: Components.Schemas.Rating.SatisfactionPayload
+            /// 满意 / 基本满意 / 不满意
+            ///
+            /// - Remark: Generated from `#/components/schemas/Rating/satisfactionName`.
+            public var satisfactionName: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Rating/comment`.
+            public var comment: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Rating/ratedAt`.
+            public var ratedAt: Foundation.Date
+            /// Creates a new `Rating`.
+            ///
+            /// - Parameters:
+            ///   - number:
+            ///   - satisfaction:
+            ///   - satisfactionName: 满意 / 基本满意 / 不满意
+            ///   - comment:
+            ///   - ratedAt:
+            public init(
+                number: Swift.String,
+                satisfaction: Components.Schemas.Rating.SatisfactionPayload,
+                satisfactionName: Swift.String,
+                comment: Swift.String? = nil,
+                ratedAt: Foundation.Date
+            ) {
+                self.number = number
+                self.satisfaction = satisfaction
+                self.satisfactionName = satisfactionName
+                self.comment = comment
+                self.ratedAt = ratedAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case number
+                case satisfaction
+                case satisfactionName
+                case comment
+                case ratedAt
             }
         }
         /// - Remark: Generated from `#/components/schemas/DemandPage`.

@@ -54,6 +54,17 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /demands/{id}/actions`.
     /// - Remark: Generated from `#/paths//demands/{id}/actions/post(actOnDemand)`.
     func actOnDemand(_ input: Operations.ActOnDemand.Input) async throws -> Operations.ActOnDemand.Output
+    /// 群众评价 The complainant rates the result of a closed demand
+    ///
+    /// No token: the complainant proves who they are by the demand's number and the phone given at intake. A
+    /// wrong number and a wrong phone get the same 404. A demand is rated once, after it is closed (结案); the
+    /// rating stays beside the callback and is recorded in the audit log (`demand.rated`). Limited per client
+    /// like anonymous intake.
+    ///
+    ///
+    /// - Remark: HTTP `POST /ratings`.
+    /// - Remark: Generated from `#/paths//ratings/post(rateDemand)`.
+    func rateDemand(_ input: Operations.RateDemand.Input) async throws -> Operations.RateDemand.Output
     /// 办理记录 The demand's audit trail, oldest first
     ///
     /// - Remark: HTTP `GET /demands/{id}/events`.
@@ -421,6 +432,25 @@ extension APIProtocol {
     ) async throws -> Operations.ActOnDemand.Output {
         try await actOnDemand(Operations.ActOnDemand.Input(
             path: path,
+            headers: headers,
+            body: body
+        ))
+    }
+    /// 群众评价 The complainant rates the result of a closed demand
+    ///
+    /// No token: the complainant proves who they are by the demand's number and the phone given at intake. A
+    /// wrong number and a wrong phone get the same 404. A demand is rated once, after it is closed (结案); the
+    /// rating stays beside the callback and is recorded in the audit log (`demand.rated`). Limited per client
+    /// like anonymous intake.
+    ///
+    ///
+    /// - Remark: HTTP `POST /ratings`.
+    /// - Remark: Generated from `#/paths//ratings/post(rateDemand)`.
+    public func rateDemand(
+        headers: Operations.RateDemand.Input.Headers = .init(),
+        body: Operations.RateDemand.Input.Body
+    ) async throws -> Operations.RateDemand.Output {
+        try await rateDemand(Operations.RateDemand.Input(
             headers: headers,
             body: body
         ))

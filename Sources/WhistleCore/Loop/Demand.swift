@@ -140,6 +140,15 @@ public struct DemandFlag: Sendable, Hashable, Codable {
     public var reason: String?
 }
 
+/// The complainant's rating of the result (评价), given on the public page or through the API after the
+/// demand is closed. It is the resident's word, kept beside the callback; the three rates (三率) count the
+/// callback, which reaches every complainant, not only those who come back to rate.
+public struct ResidentRating: Sendable, Hashable, Codable {
+    public var at: Date
+    public var satisfaction: Satisfaction
+    public var comment: String?
+}
+
 /// The flags of a demand.
 public struct DemandFlags: Sendable, Hashable, Codable {
     /// 恶意反复拨打
@@ -190,6 +199,8 @@ public struct Demand: Sendable, Hashable, Codable, Identifiable {
     public internal(set) var flags = DemandFlags()
     /// Every callback, in order.
     public internal(set) var callbacks: [CallbackRecord] = []
+    /// The complainant's own rating of the result (评价), once closed.
+    public internal(set) var rating: ResidentRating?
     /// Who recorded it; `nil` for a public channel.
     public let receivedBy: String?
     /// Intake time.

@@ -5,7 +5,8 @@ import Foundation
 public enum Loop {
     /// Decides a command on a demand: the demand after it (version + 1) and the events that record it.
     ///
-    /// `actor` is `nil` for the system (the deadline service), which may only mark overdue and supervise.
+    /// `actor` is `nil` for the system (the deadline service), which may only mark overdue and supervise,
+    /// and for the complainant rating the result (评价), who proves who they are by phone instead.
     /// `now` earlier than the demand's last change (clock skew between servers) is taken as that instant, so
     /// the event log never goes backwards.
     public static func decide(
@@ -31,6 +32,7 @@ public enum Loop {
         case let .ruleOnPark(order, approve, note): try t.ruleOnPark(order, approve: approve, note: note)
         case let .unpark(order, note): try t.unpark(order, note: note)
         case let .recordCallback(outcome, note): try t.recordCallback(outcome, note: note)
+        case let .rate(phone, satisfaction, comment): try t.rate(phone: phone, satisfaction: satisfaction, comment: comment)
         case let .reopen(note): try t.reopen(note: note)
         case let .close(note): try t.close(note: note)
         case let .merge(parent): try t.merge(into: parent)

@@ -32,6 +32,9 @@ public enum LoopCommand: Sendable, Hashable, Codable {
     case unpark(order: String, note: String? = nil)
     /// 回访
     case recordCallback(outcome: CallbackOutcome, note: String? = nil)
+    /// 评价: the complainant rates the result of a closed demand, once, proving who they are by the phone
+    /// given at intake. No staff member may rate for them: the command comes with no actor.
+    case rate(phone: String, satisfaction: Satisfaction, comment: String? = nil)
     /// 重办
     case reopen(note: String? = nil)
     /// 结案
@@ -66,6 +69,7 @@ public enum LoopCommand: Sendable, Hashable, Codable {
         case .ruleOnPark: .ruleOnPark
         case .unpark: .unpark
         case .recordCallback: .recordCallback
+        case .rate: .rate
         case .reopen: .reopen
         case .close: .close
         case .merge: .merge
@@ -95,6 +99,7 @@ public enum LoopAction: String, Sendable, Hashable, Codable, CaseIterable {
     case ruleOnPark = "rule_on_park"
     case unpark
     case recordCallback = "record_callback"
+    case rate
     case reopen
     case close
     case merge
@@ -123,6 +128,7 @@ public enum LoopAction: String, Sendable, Hashable, Codable, CaseIterable {
         case .ruleOnPark: "审核挂账"
         case .unpark: "解除挂账"
         case .recordCallback: "回访"
+        case .rate: "评价"
         case .reopen: "重办"
         case .close: "结案"
         case .merge: "合并"

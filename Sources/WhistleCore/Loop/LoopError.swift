@@ -89,6 +89,11 @@ public enum LoopError: DomainError, Equatable {
     case alreadyFlagged(DemandFlagKind)
     /// Reopening needs a valid last callback saying "not solved" or "unsatisfied".
     case reopenNotWarranted
+    /// A rating from someone who is not the complainant: the phone is not the one given at intake (the same
+    /// answer as an unknown number, so a number alone reveals nothing).
+    case notComplainant
+    /// The complainant has rated this demand already; a rating is final.
+    case alreadyRated
     /// Re-dispatch to the unit that already has the order.
     case reDispatchToSameUnit(order: String, unit: String)
     /// The unit already has an open order on this demand.
@@ -125,6 +130,8 @@ public enum LoopError: DomainError, Equatable {
         case .mergeIntoItself: "demand.merge_into_itself"
         case .alreadyFlagged: "demand.already_flagged"
         case .reopenNotWarranted: "demand.reopen_not_warranted"
+        case .notComplainant: "demand.not_found"
+        case .alreadyRated: "demand.already_rated"
         case .reDispatchToSameUnit: "order.redispatch_same_unit"
         case .unitAlreadyAssigned: "order.unit_already_assigned"
         case .notYetDue: "order.not_yet_due"
@@ -143,9 +150,9 @@ public enum LoopError: DomainError, Equatable {
             .invalid
         case .roleNotAllowed, .notOrderUnit, .approverNotAllowed, .leaderApprovalInvalid:
             .forbidden
-        case .orderNotFound:
+        case .orderNotFound, .notComplainant:
             .notFound
-        case .demandWrongState, .orderWrongState, .coHandlersOpen, .alreadyMerged, .alreadyFlagged, .reopenNotWarranted,
+        case .demandWrongState, .orderWrongState, .coHandlersOpen, .alreadyMerged, .alreadyFlagged, .reopenNotWarranted, .alreadyRated,
              .unitAlreadyAssigned, .notYetDue, .alreadyOverdue, .alreadySupervised, .stepNotRunning:
             .conflict
         case let .calendar(error): error.kind
@@ -174,6 +181,8 @@ public enum LoopError: DomainError, Equatable {
         case .mergeIntoItself: "诉求不能合并到自身"
         case let .alreadyFlagged(flag): "诉求已标记为\(flag.nameZh)"
         case .reopenNotWarranted: "只有回访结果为“未解决”或“不满意”的诉求可以重办"
+        case .notComplainant: "未找到与该编号和电话对应的诉求"
+        case .alreadyRated: "该诉求已评价，评价提交后不能更改"
         case let .reDispatchToSameUnit(order, unit): "工单 \(order) 已由 \(unit) 承办，不能改派给同一单位"
         case let .unitAlreadyAssigned(unit): "\(unit) 已有本诉求的在办工单"
         case let .notYetDue(order, step, due): "工单 \(order) 的\(step.nameZh)时限未到（\(Stamp.local(due))）"
@@ -206,6 +215,8 @@ public enum LoopError: DomainError, Equatable {
         case .mergeIntoItself: "a demand cannot be merged into itself"
         case let .alreadyFlagged(flag): "the demand is already flagged \(flag.rawValue)"
         case .reopenNotWarranted: "only a demand whose callback found it unsolved or unsatisfactory can be reopened"
+        case .notComplainant: "no demand with this number and phone"
+        case .alreadyRated: "the demand has been rated already; a rating cannot be changed"
         case let .reDispatchToSameUnit(order, unit): "order \(order) is already with \(unit)"
         case let .unitAlreadyAssigned(unit): "\(unit) already has an open order on this demand"
         case let .notYetDue(order, step, due): "the \(step.rawValue) step of order \(order) is not due until \(Stamp.local(due))"

@@ -10,6 +10,8 @@ public enum LoopEventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case demandCallbackRecorded = "demand.callback_recorded"
     case demandReopened = "demand.reopened"
     case demandClosed = "demand.closed"
+    /// The complainant rated the result (评价); `details["satisfaction"]` carries it.
+    case demandRated = "demand.rated"
     case demandMerged = "demand.merged"
     case demandFlaggedMalicious = "demand.flagged_malicious"
     case demandFlaggedUnreasonable = "demand.flagged_unreasonable"

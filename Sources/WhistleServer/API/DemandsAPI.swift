@@ -62,6 +62,17 @@ extension WhistleAPIHandler {
         return .ok(.init(headers: .init(eTag: Self.etag(demand.version)), body: .json(try await views([demand], for: actor, at: now)[0])))
     }
 
+    /// 评价 by the complainant: no token, the number and the phone given at intake.
+    func rateDemand(_ input: Operations.RateDemand.Input) async throws -> Operations.RateDemand.Output {
+        guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
+        let now = clock()
+        let demand = try await demands.rate(
+            number: body.number.trimmingCharacters(in: .whitespaces), phone: body.phone,
+            satisfaction: Satisfaction(rawValue: body.satisfaction.rawValue)!, comment: body.comment, at: now,
+            rules: configuration.rules(at: now))
+        return .created(.init(body: .json(.init(demand.number, demand.rating!))))
+    }
+
     func listDemandEvents(_ input: Operations.ListDemandEvents.Input) async throws -> Operations.ListDemandEvents.Output {
         let actor = try RequestActor.required()
         _ = try await visibleDemand(input.path.id, to: actor)
@@ -214,7 +225,15 @@ extension Components.Schemas.Demand {
             status: .init(rawValue: demand.status.rawValue)!, statusName: demand.status.nameZh,
             orders: try demand.orders.map { try .init($0, rules: rules, now: now) }, reopenCount: demand.reopenCount,
             parentId: demand.parentID, excludedFromScores: !demand.countsInScores,
-            createdAt: demand.createdAt, updatedAt: demand.updatedAt, closedAt: demand.closedAt)
+            rating: demand.rating.map { .init(demand.number, $0) }, createdAt: demand.createdAt, updatedAt: demand.updatedAt, closedAt: demand.closedAt)
+    }
+}
+
+extension Components.Schemas.Rating {
+    init(_ number: String, _ rating: ResidentRating) {
+        self.init(
+            number: number, satisfaction: .init(rawValue: rating.satisfaction.rawValue)!, satisfactionName: rating.satisfaction.nameZh,
+            comment: rating.comment, ratedAt: rating.at)
     }
 }
 

@@ -26,6 +26,7 @@ struct ConsoleRoutes {
         router.get("console/submit") { request, _ in try await submitPage(request, form: ConsoleForm()) }
         router.post("console/submit") { request, _ in try await submit(request) }
         router.get("console/track") { request, _ in try await track(request) }
+        router.post("console/rate") { request, _ in try await rate(request) }
         router.get("console/login") { request, _ in try await loginPage(request, form: ConsoleForm()) }
         router.post("console/login") { request, _ in try await login(request) }
         router.post("console/logout") { request, _ in try await logout(request) }
@@ -186,8 +187,17 @@ struct ConsoleRoutes {
     }
 
     private func track(_ request: Request) async throws -> Response {
-        let number = request.uri.queryParameters["number"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        let phone = request.uri.queryParameters["phone"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        func query(_ name: String) -> String {
+            request.uri.queryParameters[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        return try await trackPage(request, number: query("number"), phone: query("phone"), rating: ConsoleForm())
+    }
+
+    /// The tracking form and, for the right number and phone, the demand's progress; once it is closed and
+    /// not yet rated, the form to rate it (评价).
+    private func trackPage(
+        _ request: Request, number: String, phone: String, rating: ConsoleForm, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         var form = ConsoleForm()
         form.values = ["number": number, "phone": phone]
         var found: Demand?
@@ -200,14 +210,52 @@ struct ConsoleRoutes {
                 form.errors["number"] = ConsoleLanguage(request)("未找到与该编号和电话对应的诉求", "No demand with this number and phone")
             }
         }
-        return try await page(request, title: { $0("查询办理进度", "Track a demand") }) { l, _ in
+        return try await page(request, status: status, title: { $0("查询办理进度", "Track a demand") }) { l, _ in
             var html = """
                 <form method="get" action="/console/track" class="card">\(form.field("number", l("受理编号", "Number"), required: true))\
                 \(form.field("phone", l("联系电话", "Phone"), type: "tel", required: true))<button type="submit">\(l("查询", "Track"))</button></form>
                 """
-            if let demand = found { html += progress(demand, l) }
+            if let demand = found {
+                html += progress(demand, l)
+                if demand.status == .closed && demand.rating == nil { html += ratingForm(rating, number: number, phone: phone, l) }
+            }
             return html
         }
+    }
+
+    /// 评价: three choices and a comment; the number and phone ride along as the proof of who rates.
+    private func ratingForm(_ form: ConsoleForm, number: String, phone: String, _ l: ConsoleLanguage) -> String {
+        let choices = Satisfaction.allCases.map { choice in
+            let id = "satisfaction-\(choice.rawValue)"
+            return "<div class=\"field check\"><input type=\"radio\" id=\"\(id)\" name=\"satisfaction\" value=\"\(choice.rawValue)\" required\(form.values["satisfaction"] == choice.rawValue ? " checked" : "")><label for=\"\(id)\">\(l(choice.nameZh, choice.rawValue.replacingOccurrences(of: "_", with: " ")))</label></div>"
+        }.joined()
+        let error = form.errors["satisfaction"].map { "<p class=\"error\" id=\"satisfaction-error\">\(HTML.escape($0))</p>" } ?? ""
+        return """
+            <form method="post" action="/console/rate" class="card" id="rate"><h2>\(l("评价办理结果", "Rate the result"))</h2>\(form.alert)
+            <input type="hidden" name="number" value="\(HTML.escape(number))"><input type="hidden" name="phone" value="\(HTML.escape(phone))">
+            <fieldset\(error.isEmpty ? "" : " aria-describedby=\"satisfaction-error\"")><legend>\(l("您对办理结果是否满意", "Are you satisfied with the result?"))</legend>\(choices)\(error)</fieldset>
+            \(form.field("comment", l("意见（选填）", "Comment (optional)"), type: "textarea"))
+            <button type="submit">\(l("提交评价", "Submit the rating"))</button></form>
+            """
+    }
+
+    private func rate(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        let l = ConsoleLanguage(request)
+        let number = form["number"] ?? "", phone = form["phone"] ?? ""
+        guard let satisfaction = form["satisfaction"].flatMap(Satisfaction.init(rawValue:)) else {
+            form.errors["satisfaction"] = l("请选择满意程度", "choose how satisfied you are")
+            return try await trackPage(request, number: number, phone: phone, rating: form, status: .badRequest)
+        }
+        do {
+            let now = clock()
+            _ = try await demands.rate(number: number, phone: phone, satisfaction: satisfaction, comment: form.values["comment"], at: now,
+                                       rules: configuration.rules(at: now))
+        } catch let error as LoopError {
+            if case .invalidField = error { form.errors["comment"] = l(error.messageZh, error.messageEn) } else { form.errors["_"] = l(error.messageZh, error.messageEn) }
+            return try await trackPage(request, number: number, phone: phone, rating: form, status: error.kind.status)
+        }
+        return HTML.redirect("/console/track?" + FormEncoding.query(["number": number, "phone": phone]) + "#rated")
     }
 
     /// What a resident may see of their demand: where it stands, who handles it, and the results reported.
@@ -221,7 +269,8 @@ struct ConsoleRoutes {
             <section class="card" id="progress"><h2>\(HTML.escape(demand.number)) \(ConsoleBadges.status(demand.status, l))</h2>
             <p>\(l("受理时间", "Received")): \(ConsoleBadges.time(demand.createdAt))</p>
             \(orders.isEmpty ? "" : "<h3>\(l("承办单位", "Handled by"))</h3><ul>\(orders)</ul>")
-            \(results.isEmpty ? "" : "<h3>\(l("办理结果", "Results"))</h3><ul id=\"results\">\(results)</ul>")</section>
+            \(results.isEmpty ? "" : "<h3>\(l("办理结果", "Results"))</h3><ul id=\"results\">\(results)</ul>")\
+            \(demand.rating.map { "<h3>\(l("您的评价", "Your rating"))</h3><p id=\"rated\">\(HTML.escape(l($0.satisfaction.nameZh, $0.satisfaction.rawValue))) · \(ConsoleBadges.time($0.at))\($0.comment.map { " · " + HTML.escape($0) } ?? "")</p>" } ?? "")</section>
             """
     }
 

@@ -109,6 +109,13 @@ struct ConsoleForm: Sendable {
 /// `application/x-www-form-urlencoded`: `+` is a space, the rest percent-encoded (the console's forms and
 /// Open311's POSTs).
 enum FormEncoding {
+    /// `name=value&…`, percent-encoded, in the order of the names.
+    static func query(_ fields: [String: String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.keys.sorted().map { "\($0)=\(fields[$0]!.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+    }
+
     static func pairs(_ text: String) -> [(name: String, value: String)] {
         func decoded(_ text: Substring) -> String { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
         return text.split(separator: "&").map { pair in

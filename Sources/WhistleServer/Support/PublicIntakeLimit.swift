@@ -16,7 +16,7 @@ public struct WhistleRequestContext: RequestContext, RemoteAddressRequestContext
     }
 }
 
-/// Limits anonymous submissions (public web forms, apps) per client: a token bucket of `perMinute`
+/// Limits anonymous submissions (public web forms, apps) and ratings per client: a token bucket of `perMinute`
 /// submissions that refills continuously. Signed-in callers (the hotline with a token or a console session,
 /// integrations) are not limited here, so it runs after authentication. Behind a reverse proxy,
 /// `trustForwardedFor` takes the client from `X-Forwarded-For`.
@@ -32,8 +32,11 @@ struct PublicIntakeLimit: RouterMiddleware {
         self.trustForwardedFor = trustForwardedFor
     }
 
+    /// Anonymous intake, and ratings (评价), whose number-and-phone check must not be open to guessing.
+    static let limitedPaths: Set<String> = ["/api/v1/demands", "/api/v1/ratings"]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, request.uri.path == "/api/v1/demands", RequestActor.current == nil else {
+        guard request.method == .post, Self.limitedPaths.contains(request.uri.path), RequestActor.current == nil else {
             return try await next(request, context)
         }
         let client = clientKey(request, context)

@@ -42,6 +42,21 @@ public struct DemandRepository: Sendable {
         }
     }
 
+    /// 评价: the complainant of demand `number` rates its result (``LoopCommand/rate(phone:satisfaction:comment:)``).
+    /// An unknown number is refused as a wrong phone is, so a number alone reveals nothing.
+    public func rate(
+        number: String, phone: String, satisfaction: Satisfaction, comment: String?, at now: Date, rules: LoopRules
+    ) async throws -> Demand {
+        try await store.write { [store] db in
+            guard let row = try await db.raw("SELECT id FROM demands WHERE number = \(bind: number)").first() else {
+                throw LoopError.notComplainant
+            }
+            return try await Self.apply(
+                .rate(phone: phone, satisfaction: satisfaction, comment: comment), to: try row.decode(column: "id", as: String.self),
+                expectedVersion: nil, by: nil, at: now, rules: rules, engine: store.engine, in: db)
+        }
+    }
+
     /// ``apply(_:to:expectedVersion:by:at:rules:)`` inside the caller's transaction; `actor` is `nil` for the
     /// system (the deadline service).
     static func apply(
