@@ -308,6 +308,36 @@ import WhistleStore
         }
     }
 
+    /// The command centre's map: 永安里's two grids drawn from their polygons, the one with more demands (located
+    /// by coordinates, plus its half of those placed only in the community) in a darker class.
+    @Test func theCommandCentresMapOfGrids() async throws {
+        try await TestApp.withClient(seed: DispatchAPITests.city, people: DispatchAPITests.people, settings: AuthAPITests.settings, prepare: { store in
+            try await DispatchAPITests.prepareWithoutModels(store)
+            try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: "chaoyang", now: Date())
+        }) { client, tokens in
+            for (longitude, latitude) in [(116.442, 39.902), (116.443, 39.903), (116.450, 39.910)] {  // two in grid 1, one in grid 2 (the hole)
+                let filed = try await client.send(.post, "/api/v1/demands", as: tokens["agent"], json: """
+                    {"type":"complaint","channel":"phone","content":"路灯不亮","location":{"address":"永安里","longitude":\(longitude),"latitude":\(latitude)}}
+                    """)
+                #expect(filed.status == .created)
+            }
+            let placed = try await client.send(.post, "/api/v1/demands", as: tokens["agent"], json: """
+                {"type":"complaint","channel":"phone","content":"噪音扰民","location":{"address":"永安里","areaCode":"110105001001"}}
+                """)
+            #expect(placed.status == .created)
+
+            let page = try await Browser.signIn(client, "chaoyang").get("/console/command").text
+            #expect(page.contains("<svg class=\"map\""), "\(page)")
+            func level(_ grid: String) -> Int? {
+                page.firstMatch(of: try! Regex("<path class=\"d([0-9])\" d=\"M[^\"]+\" data-grid=\"\(grid)\"")).flatMap { Int($0.output[1].substring ?? "") }
+            }
+            let (first, second) = (try #require(level("110105001001001")), try #require(level("110105001001002")))
+            #expect(first > second && second > 0)  // 2.5 and 1.5 demands, per 10,000 of 1,500 residents each
+            #expect(page.contains("永安里社区第1网格：16.7 件/万人"))
+            #expect(page.contains("<td>永安里社区</td><td>4</td><td>13.3</td>"))
+        }
+    }
+
     @Test func aWrongPasswordIsRefusedOnThePage() async throws {
         try await TestApp.withClient(people: TestApp.people, settings: AuthAPITests.settings, prepare: Self.prepare) { client, _ in
             let refused = try await Browser(client: client).post("/console/login", ["personId": "cgw", "password": "wrong password"])

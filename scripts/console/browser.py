@@ -74,7 +74,8 @@ with sync_playwright() as p:
     shot(resident, "02-resident-submit-error")
     expected.clear()
     resident.fill("#address", "北京市朝阳区望京街道望京西园一区 3 号楼")
-    resident.fill("#longitude", "")
+    resident.fill("#longitude", "116.4605")  # inside 望京's first grid (scripts/console/grids.py)
+    resident.fill("#latitude", "40.0095")
     resident.click("button[type=submit]")
     number = resident.inner_text("#number").strip()
     shot(resident, "03-resident-received")
@@ -181,6 +182,9 @@ with sync_playwright() as p:
     leader = sign_in("leader")
     visit(leader, "/console/command", "17-command-centre")
     assert int(leader.inner_text("#received-today")) >= 1 and leader.locator("svg.chart rect").count() >= 14
+    visit(leader, "/console/command?area=110105026", "17b-command-centre-map")
+    assert leader.locator("svg.map path").count() >= 10 and "望京街道" in leader.inner_text("#density h2")
+    assert leader.locator("svg.map path[class=d0]").count() < leader.locator("svg.map path").count()  # the resident's grid
     visit(leader, "/console/command?lang=en", "18-command-centre-en")
     assert "Command centre" in leader.inner_text("h1")
     visit(leader, "/console/reports?lang=zh", "19-bulletin-daily")

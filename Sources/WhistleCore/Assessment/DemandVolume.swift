@@ -10,6 +10,12 @@ public struct DemandVolume: Sendable, Hashable {
         case category
         /// The street (9 digits) the demand is in, or the district (6) when only that is known; `-` when neither.
         case area
+        /// The community (12 digits) or grid (15) the demand is in, as finely as it was located; demands placed
+        /// no finer than a street are not counted here. The command centre's map (诉求密度) reads it.
+        case place
+
+        /// What bulletins report on; `place` is read for the map only (it has thousands of keys a day).
+        public static let reported: [Dimension] = [.channel, .type, .category, .area]
     }
 
     public var day: CalendarDay
@@ -31,11 +37,19 @@ public struct DemandVolume: Sendable, Hashable {
     /// transferred and answered calls are part of the hotline's volume too.
     public static func contributions(of demand: Demand) -> [DemandVolume] {
         let day = CalendarDay(beijing: demand.createdAt)
-        let keys: [(Dimension, String)] = [
+        let code = demand.location.gridCode ?? demand.location.areaCode
+        var keys: [(Dimension, String)] = [
             (.channel, demand.channel.rawValue), (.type, demand.type.rawValue), (.category, demand.categoryCode ?? unknown),
             (.area, area(of: demand.location.areaCode ?? demand.location.gridCode)),
         ]
+        if let place = place(of: code) { keys.append((.place, place)) }
         return keys.map { DemandVolume(day: day, dimension: $0.0, key: $0.1, count: 1) }
+    }
+
+    /// A community (12 digits) or grid (15) code, else `nil`.
+    static func place(of code: String?) -> String? {
+        guard let code, code.count == 12 || code.count == 15, code.allSatisfy(\.isASCIIDigit) else { return nil }
+        return code
     }
 
     /// The street or district part of a division code (streets are 9 digits, districts 6; communities and

@@ -93,7 +93,7 @@ extension WhistleAPIHandler {
         case .channel: Channel(rawValue: key)?.nameZh ?? key
         case .type: DemandType(rawValue: key)?.nameZh ?? key
         case .category: desk.advisor.taxonomy.category(key)?.name ?? key
-        case .area: desk.advisor.units[key]?.name ?? key
+        case .area, .place: desk.advisor.units[key]?.name ?? key
         }
     }
 

@@ -4,7 +4,7 @@ import WhistleCore
 import WhistleStore
 
 /// 指挥中心: today's figures, the orders overdue and under supervision now, the whistle board (live), the
-/// streets' ranking of the assessment period in progress, and the demands of the last fortnight and of the
+/// map of demand density (see ConsoleMap.swift), the streets' ranking of the assessment period in progress, and the demands of the last fortnight and of the
 /// last six periods, as charts drawn here (SVG).
 extension ConsoleRoutes {
     static let commandRoles: Set<Role> = [.supervisor, .administrator, .dispatcher, .unitLeader]
@@ -54,6 +54,7 @@ extension ConsoleRoutes {
                 data-part="/console/command/whistles" data-events="\(events)">\(whistleTable(whistles, l, id: "open-whistles"))</div></section>
                 <div class="columns"><section class="card"><h2>\(l("近 14 日受理量", "Demands received, last 14 days"))</h2>\(ConsoleCharts.bars(days, label: l("近 14 日受理量", "Demands received, last 14 days")))</section>
                 <section class="card"><h2>\(l("各考核周期受理量", "Demands received by assessment period"))</h2>\(ConsoleCharts.bars(periods, label: l("各考核周期受理量", "Demands received by assessment period")))</section></div>
+                \(try await densityMap(request, session.actor, l))
                 \(try await streetRanking(current, session.actor, l))
                 <div class="columns"><section class="card"><h2>\(l("超期待处置", "Overdue"))</h2>\(list(overdue.oldest))</section>
                 <section class="card"><h2>\(l("督办", "Under supervision"))</h2>\(list(supervised.oldest))</section></div>

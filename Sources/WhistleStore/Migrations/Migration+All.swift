@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports, topics, rulings]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports, topics, rulings, places]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -411,5 +411,23 @@ extension Migration {
     /// however many orders the city has.
     static let rulings = Migration(id: 17, name: "0017_orders_awaiting_ruling") { _ in
         ["CREATE INDEX work_orders_awaiting_ruling ON work_orders (status) WHERE \(DemandRepository.awaitingRuling)"]
+    }
+
+    /// 2026-11-22: demands received per day in each community and grid (dimension `place`, for the command
+    /// centre's map), filled from the demands already stored, and read by key range under a division.
+    static let places = Migration(id: 18, name: "0018_place_volumes") { engine in
+        let day = engine == .postgres
+            ? "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
+            : "date(created_at / 1000, 'unixepoch', '+8 hours')"
+        let grid = engine == .postgres ? "CAST(document AS JSONB) -> 'location' ->> 'gridCode'" : "json_extract(document, '$.location.gridCode')"
+        return [
+            """
+            INSERT INTO demand_day_volumes (day, dimension, key, received)
+            SELECT day, 'place', place, COUNT(*) FROM (
+                SELECT \(day) AS day, COALESCE(\(grid), area_code) AS place FROM demands
+            ) located WHERE length(place) IN (12, 15) GROUP BY day, place
+            """,
+            "CREATE INDEX demand_day_volumes_by_key ON demand_day_volumes (dimension, key, day)",
+        ]
     }
 }

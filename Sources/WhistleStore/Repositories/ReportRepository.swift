@@ -8,10 +8,10 @@ public struct ReportRepository: Sendable {
 
     public init(store: any Store) { self.store = store }
 
-    /// Demands received over the days `from`…`through`, along every dimension.
+    /// Demands received over the days `from`…`through`, along every dimension bulletins report on.
     public func volumes(from: CalendarDay, through: CalendarDay) async throws -> [DemandVolume.Dimension: [String: Int]] {
         var volumes: [DemandVolume.Dimension: [String: Int]] = [:]
-        for dimension in DemandVolume.Dimension.allCases {
+        for dimension in DemandVolume.Dimension.reported {
             volumes[dimension] = try await self.volumes(dimension, from: from, through: through)
         }
         return volumes
@@ -20,6 +20,12 @@ public struct ReportRepository: Sendable {
     /// Demands received over the days `from`…`through` by key of one dimension.
     public func volumes(_ dimension: DemandVolume.Dimension, from: CalendarDay, through: CalendarDay) async throws -> [String: Int] {
         try await VolumeRollup.volumes(dimension, from: from, through: through, store: store)
+    }
+
+    /// Demands received over the days `from`…`through` in each community and grid under a division code
+    /// (a district, street or community).
+    public func places(under division: String, from: CalendarDay, through: CalendarDay) async throws -> [String: Int] {
+        try await VolumeRollup.places(under: division, from: from, through: through, store: store)
     }
 
     /// Each unit's tally over the days `from`…`through`.

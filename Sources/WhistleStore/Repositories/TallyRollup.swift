@@ -91,4 +91,25 @@ enum VolumeRollup {
             return volumes
         }
     }
+
+    /// ``volumes(_:from:through:store:)`` of `place` for the keys under a division code only: a range of the
+    /// (dimension, key, day) index, however many places the city has.
+    static func places(under division: String, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [String: Int] {
+        // Keys are digits only: those under "110105" lie in ["110105", "110106"), in any collation.
+        guard !division.isEmpty, division.count < 15, division.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(division) else { return [:] }
+        let end = (number + 1).zeroPadded(division.count)
+        return try await store.read { db in
+            var volumes: [String: Int] = [:]
+            for row in try await db.raw("""
+                SELECT key, CAST(SUM(received) AS BIGINT) AS received FROM demand_day_volumes
+                WHERE dimension = 'place' AND key >= \(bind: division) AND key < \(bind: end)
+                AND day >= \(bind: from.description) AND day <= \(bind: through.description)
+                GROUP BY key
+                """).all() {
+                let count = try row.decode(column: "received", as: Int.self)
+                if count != 0 { volumes[try row.decode(column: "key", as: String.self)] = count }
+            }
+            return volumes
+        }
+    }
 }
