@@ -272,6 +272,50 @@ import WhistleStore
         }
     }
 
+    /// The city's administrator adds a category (a bad code refused beside its field, what was typed kept) and
+    /// retires it; the district's administrator adds a duty rule for 望京 and ends it, and cannot touch the taxonomy.
+    @Test func taxonomyAndDutyRulesEditedInTheConsole() async throws {
+        var people = TestApp.people
+        people["city-admin"] = (.administrator, "110000")
+        people["admin"] = (.administrator, "110105")
+        try await TestApp.withClient(people: people, settings: AuthAPITests.settings, prepare: { store in
+            try await Self.prepare(store)
+            for person in ["city-admin", "admin"] { try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: person, now: Date()) }
+            _ = try await TaxonomyRepository(store: store).importCategories(try TaxonomyFile.parse(AccessMatrixTests.taxonomy, file: "t.csv").get(), file: "t.csv", now: Date())
+        }) { client, tokens in
+            let city = try await Browser.signIn(client, "city-admin")
+            let token = try await city.csrf()
+            let bad = try await city.post("/console/admin/taxonomy", ["_csrf": token, "action": "add", "code": "CX.ZZ.GG", "name": "广告牌松动"])
+            #expect(bad.status == .badRequest && bad.text.contains("id=\"code-error\"") && bad.text.contains("value=\"广告牌松动\""), "\(bad.text)")
+            #expect(try await city.post("/console/admin/taxonomy", ["_csrf": token, "action": "add", "code": "CX.SZ.GG", "name": "广告牌松动", "deadlineClass": "urgent"]).status == .seeOther)
+            let listed = try await client.send(.get, "/api/v1/categories", as: tokens["agent"])
+            #expect(listed.text.contains("CX.SZ.GG") && listed.text.contains("广告牌松动"))
+            #expect(try await city.post("/console/admin/taxonomy", ["_csrf": token, "action": "retire", "code": "CX.SZ.GG"]).status == .seeOther)
+            #expect(!(try await client.send(.get, "/api/v1/categories", as: tokens["agent"]).text.contains("CX.SZ.GG")))
+
+            let district = try await Browser.signIn(client, "admin")
+            let districtToken = try await district.csrf()
+            #expect(!(try await district.get("/console/admin?section=taxonomy").text.contains("action=\"/console/admin/taxonomy\"")))
+            #expect(try await district.post("/console/admin/taxonomy", ["_csrf": districtToken, "action": "retire", "code": "CX"]).status == .forbidden)
+            let rule = ["_csrf": districtToken, "action": "add", "categoryCode": "CX.SZ.LD", "areaCode": "110105026", "primary": "110105-CGW",
+                        "coHandlers": "110105-JTW", "effectiveFrom": "2026-01-01", "note": "望京路灯由城管委主办"]
+            var wrong = rule
+            wrong["primary"] = "城管委"
+            let refused = try await district.post("/console/admin/duties", wrong)
+            #expect(refused.status == .badRequest && refused.text.contains("id=\"primary-error\"") && refused.text.contains("望京路灯由城管委主办"), "\(refused.text)")
+            var outside = rule
+            outside["areaCode"] = "110108"
+            #expect(try await district.post("/console/admin/duties", outside).text.contains("id=\"areaCode-error\""))
+            #expect(try await district.post("/console/admin/duties", rule).status == .seeOther)
+            let page = try await district.get("/console/admin?section=duties").text
+            let id = try #require(page.firstMatch(of: /name="id" value="(R[0-9a-f]{8})"/).map { String($0.1) })
+            #expect(page.contains("望京路灯由城管委主办"))
+            let ended = try await district.post("/console/admin/duties", ["_csrf": districtToken, "action": "end", "id": id, "effectiveUntil": "2026-12-31"])
+            #expect(ended.status == .seeOther, "\(ended.text)")
+            #expect(try await district.get("/console/admin?section=duties").text.contains("2026-01-01 – 2026-12-31"))
+        }
+    }
+
     /// The hotline agent answers a consultation directly; the next caller asking the same finds that answer in
     /// the knowledge base, and a second report of a problem already open nearby is flagged as a duplicate.
     @Test func theHotlineAgentsSuggestions() async throws {

@@ -88,7 +88,6 @@ extension WhistleAPIHandler {
     func addDutyRule(_ input: Operations.AddDutyRule.Input) async throws -> Operations.AddDutyRule.Output {
         let actor = try RequestActor.required()
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
-        guard DispatchAccess.mayEditRules(in: body.areaCode, actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditRules(area: body.areaCode) }
         func target(_ text: String) throws -> UnitTarget {
             guard let target = UnitTarget(text) else { throw DutyRuleError.invalidUnit(text) }
             return target
@@ -98,8 +97,7 @@ extension WhistleAPIHandler {
             primary: try target(body.primary), coHandlers: try (body.coHandlers ?? []).map(target),
             priority: body.priority ?? 0, effectiveFrom: try RequestError.day(body.effectiveFrom, "effectiveFrom"),
             effectiveUntil: try body.effectiveUntil.map { try RequestError.day($0, "effectiveUntil") }, note: body.note ?? "")
-        try await duties.add([rule], file: nil, by: AuditActor(actor), now: clock())
-        try await desk.refresh()
+        try await desk.add(rule, by: actor)
         return .created(.init(body: .json(.init(rule))))
     }
 
@@ -107,10 +105,7 @@ extension WhistleAPIHandler {
         let actor = try RequestActor.required()
         guard case let .json(body) = input.body else { throw RequestError.malformed("application/json expected") }
         let day = try RequestError.day(body.effectiveUntil, "effectiveUntil")
-        guard let stored = desk.advisor.router.rules.first(where: { $0.id == input.path.id }) else { throw DutyRuleError.ruleNotFound(input.path.id) }
-        guard DispatchAccess.mayEditRules(in: stored.areaCode, actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditRules(area: stored.areaCode) }
-        let rule = try await duties.end(input.path.id, from: day, by: actor, now: clock())
-        try await desk.refresh()
+        let rule = try await desk.endRule(input.path.id, from: day, by: actor)
         return .ok(.init(body: .json(.init(rule))))
     }
 
@@ -118,11 +113,7 @@ extension WhistleAPIHandler {
     var cityCode: String? { desk.advisor.cityCode }
 
     private func changeTaxonomy(_ change: CategoryChange) async throws -> (WhistleCore.Category, Taxonomy) {
-        let actor = try RequestActor.required()
-        guard DispatchAccess.mayEditTaxonomy(actor, cityCode: cityCode) else { throw DispatchAccessError.mayNotEditTaxonomy }
-        let saved = try await taxonomy.apply(change, by: actor, now: clock())
-        try await desk.refresh()
-        return (saved, desk.advisor.taxonomy)
+        try await desk.change(change, by: try RequestActor.required())
     }
 
     /// Both coordinates or neither, each finite and in range.

@@ -11,8 +11,6 @@ struct WhistleAPIHandler: APIProtocol {
     let whistles: WhistleRepository
     let feed: WhistleFeed
     let party: PartyWorkRepository
-    let taxonomy: TaxonomyRepository
-    let duties: DutyRuleRepository
     let desk: DispatchDesk
     let sessions: SessionRepository
     let people: PeopleRepository

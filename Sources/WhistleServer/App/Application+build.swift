@@ -84,7 +84,7 @@ func buildRouter(
     do {
         try WhistleAPIHandler(
             units: UnitRepository(store: store), demands: demands, whistles: WhistleRepository(store: store), feed: feed,
-            party: PartyWorkRepository(store: store), taxonomy: TaxonomyRepository(store: store), duties: DutyRuleRepository(store: store),
+            party: PartyWorkRepository(store: store),
             desk: desk, sessions: sessions, people: PeopleRepository(store: store), rankings: RankingRepository(store: store), reports: ReportRepository(store: store), topics: TopicRepository(store: store),
             auth: auth, configuration: rules, clock: clock)
             .registerHandlers(on: router, serverURL: URL(string: "/api/v1")!, configuration: Configuration(

@@ -5,9 +5,10 @@ import WhistleCore
 import WhistleStore
 
 /// 系统管理: the city's units, a unit's people (an administrator adds people and grants or ends roles in the
-/// area they cover), the taxonomy, the duty rules, the holiday calendars, the deadline rules and the scoring
-/// schemes, each version with the day it took effect. Units, taxonomy, duty rules, calendars and rule
-/// versions are changed by import (API or `whistle`), which validates whole files; here they are read.
+/// area they cover), the taxonomy (the city's administrators add and retire categories), the duty rules
+/// (administrators add rules and end them in their area), the holiday calendars, the deadline rules and the
+/// scoring schemes, each version with the day it took effect. Units, calendars and rule versions are changed
+/// by import (API or `whistle`), which validates whole files; here they are read.
 extension ConsoleRoutes {
     static let adminRoles: Set<Role> = [.administrator, .supervisor]
 
@@ -20,6 +21,8 @@ extension ConsoleRoutes {
     func registerAdministration(on router: Router<WhistleRequestContext>) {
         router.get("console/admin") { request, _ in try await adminPage(request, form: ConsoleForm()) }
         router.post("console/admin/people") { request, _ in try await changePeople(request) }
+        router.post("console/admin/taxonomy") { request, _ in try await changeTaxonomy(request) }
+        router.post("console/admin/duties") { request, _ in try await changeDuties(request) }
     }
 
     private func adminPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -30,8 +33,8 @@ extension ConsoleRoutes {
             }.joined()
             let body: String = switch section {
             case "people": try await peopleSection(request, form, session, l)
-            case "taxonomy": taxonomySection(l)
-            case "duties": dutySection(l)
+            case "taxonomy": taxonomySection(form, session, l)
+            case "duties": dutySection(form, session, l)
             case "calendars": calendarSection(l)
             case "deadlines": deadlineSection(l)
             case "schemes": schemeSection(l)
@@ -147,33 +150,159 @@ extension ConsoleRoutes {
         return HTML.redirect("/console/admin?section=people&unit=\(unit.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
     }
 
-    private func taxonomySection(_ l: ConsoleLanguage) -> String {
+    private func taxonomySection(_ form: ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage) -> String {
+        let editable = DispatchAccess.mayEditTaxonomy(session.actor, cityCode: desk.advisor.cityCode)
         let rows = desk.advisor.taxonomy.categories.map { category in
-            """
-            <tr><td>\(HTML.escape(category.code))</td><td style="padding-left: \(Double(category.level - 1) * 1.2 + 0.5)rem">\(HTML.escape(category.name))</td>\
-            <td>\(HTML.escape(category.deadlineClass))</td><td>\(HTML.escape(category.serviceCode))</td><td>\(category.active ? "" : l("停用", "inactive"))</td></tr>
-            """
+            let retire = editable && category.active ? """
+                <form method="post" action="/console/admin/taxonomy" class="inline-action">\(csrf(session))<input type="hidden" name="action" value="retire">\
+                <input type="hidden" name="code" value="\(HTML.escape(category.code))"><button type="submit" class="secondary">\(l("停用", "Retire"))</button></form>
+                """ : ""
+            return """
+                <tr><td>\(HTML.escape(category.code))</td><td style="padding-left: \(Double(category.level - 1) * 1.2 + 0.5)rem">\(HTML.escape(category.name))</td>\
+                <td>\(HTML.escape(category.deadlineClass))</td><td>\(HTML.escape(category.serviceCode))</td><td>\(category.active ? "" : l("停用", "inactive"))\(retire)</td></tr>
+                """
         }.joined()
-        return """
+        var html = ""
+        if editable {
+            let classes = [("", l("随上级分类", "as the parent"))] + configuration.rules(at: clock()).deadlineClasses.values.sorted { $0.code < $1.code }
+                .map { ($0.code, l($0.nameZh, $0.nameEn)) }
+            html += """
+                <form method="post" action="/console/admin/taxonomy" class="card" novalidate>\(csrf(session))<h2>\(l("新增分类", "Add a category"))</h2>\(form.alert)
+                <input type="hidden" name="action" value="add">
+                <div class="pair">\(form.field("code", l("代码", "Code"), required: true, hint: l("上级代码加一段，如 CX.SZ.LD", "the parent's code and one more segment, e.g. CX.SZ.LD")))\
+                \(form.field("name", l("名称", "Name"), required: true))</div>
+                <div class="pair">\(form.select("deadlineClass", l("办理时限", "Deadline class"), classes))\(form.field("serviceCode", l("Open311 服务代码（可选）", "Open311 service code (optional)")))</div>
+                <button type="submit">\(l("保存", "Save"))</button></form>
+                """
+        }
+        return html + """
             <div class="table-wrap"><table class="list" id="taxonomy"><thead><tr><th>\(l("代码", "Code"))</th><th>\(l("名称", "Name"))</th><th>\(l("办理时限", "Deadline class"))</th>\
             <th>Open311</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
     }
 
-    private func dutySection(_ l: ConsoleLanguage) -> String {
+    private func changeTaxonomy(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        form.values["section"] = "taxonomy"
+        let l = ConsoleLanguage(request)
+        let code = form["code"] ?? ""
+        let change: CategoryChange = form["action"] == "retire" ? .retire(code: code) : .add(category: WhistleCore.Category(
+            code: code, name: form["name"] ?? "", deadlineClass: form["deadlineClass"], serviceCode: form["serviceCode"]))
+        do {
+            _ = try await desk.change(change, by: session.actor)
+        } catch let error as any DomainError {
+            if case .retire = change { form.values = ["section": "taxonomy"] }  // the add form stays empty
+            form.errors[Self.taxonomyField(of: error) ?? "_"] = l(error.messageZh, error.messageEn)
+            return try await adminPage(request, form: form, status: error.kind.status == .forbidden ? .forbidden : .badRequest)
+        }
+        return HTML.redirect("/console/admin?section=taxonomy")
+    }
+
+    /// The add form's field a taxonomy refusal is about, if one.
+    private static func taxonomyField(of error: any DomainError) -> String? {
+        switch error {
+        case TaxonomyError.invalidCode, TaxonomyError.duplicateCode, TaxonomyError.unknownParent, TaxonomyError.parentRetired: "code"
+        case TaxonomyError.emptyName: "name"
+        case TaxonomyError.invalidDeadlineClass, TaxonomyError.unknownDeadlineClass: "deadlineClass"
+        case TaxonomyError.invalidServiceCode, TaxonomyError.serviceCodeNotLeaf, TaxonomyError.duplicateServiceCode: "serviceCode"
+        default: nil
+        }
+    }
+
+    private func dutySection(_ form: ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage) -> String {
         let taxonomy = desk.advisor.taxonomy
+        let cityCode = desk.advisor.cityCode
+        let today = CalendarDay(beijing: clock())
         let rows = desk.advisor.router.rules.sorted { ($0.categoryCode, $0.areaCode, $0.priority) < ($1.categoryCode, $1.areaCode, $1.priority) }.prefix(500).map { rule in
-            """
-            <tr><td>\(HTML.escape(taxonomy.category(rule.categoryCode)?.name ?? rule.categoryCode))</td><td>\(HTML.escape(desk.advisor.units[rule.areaCode]?.name ?? rule.areaCode))</td>\
-            <td>\(HTML.escape(rule.primary.description))</td><td>\(HTML.escape(rule.coHandlers.map(\.description).joined(separator: "、")))</td>\
-            <td>\(rule.effectiveFrom)\(rule.effectiveUntil.map { " – \($0)" } ?? "")</td><td>\(HTML.escape(rule.note))</td></tr>
-            """
+            let open = rule.effectiveUntil.map { $0 >= today } ?? true
+            let end = open && DispatchAccess.mayEditRules(in: rule.areaCode, session.actor, cityCode: cityCode) ? """
+                <form method="post" action="/console/admin/duties" class="inline-action">\(csrf(session))<input type="hidden" name="action" value="end">\
+                <input type="hidden" name="id" value="\(HTML.escape(rule.id))"><label class="visually-hidden" for="until-\(HTML.escape(rule.id))">\(l("最后有效日", "Last day in force"))</label>\
+                <input type="date" id="until-\(HTML.escape(rule.id))" name="effectiveUntil" value="\(today)" required><button type="submit" class="secondary">\(l("终止", "End"))</button></form>
+                """ : ""
+            return """
+                <tr><td>\(HTML.escape(taxonomy.category(rule.categoryCode)?.name ?? rule.categoryCode))</td><td>\(HTML.escape(desk.advisor.units[rule.areaCode]?.name ?? rule.areaCode))</td>\
+                <td>\(HTML.escape(rule.primary.description))</td><td>\(HTML.escape(rule.coHandlers.map(\.description).joined(separator: "、")))</td>\
+                <td>\(rule.effectiveFrom)\(rule.effectiveUntil.map { " – \($0)" } ?? "")\(end)</td><td>\(HTML.escape(rule.note))</td></tr>
+                """
         }.joined()
-        return """
+        var html = ""
+        if session.actor.role == .administrator {
+            var form = form
+            if form.values["effectiveFrom"] == nil { form.values["effectiveFrom"] = today.description }
+            html += """
+                <form method="post" action="/console/admin/duties" class="card" novalidate>\(csrf(session))<h2>\(l("新增派单规则", "Add a duty rule"))</h2>\(form.alert)
+                <input type="hidden" name="action" value="add">
+                <div class="pair">\(form.field("categoryCode", l("分类代码", "Category code"), required: true))\(form.field("areaCode", l("区域代码", "Area code"), required: true, hint: l("区、街乡镇或社区代码", "a district, street or community code")))</div>
+                <div class="pair">\(form.field("primary", l("主办单位", "Primary unit"), required: true, hint: l("单位代码，或 {street}-ZFD 这样的模板", "a unit code, or a template such as {street}-ZFD")))\
+                \(form.field("coHandlers", l("协办单位（可选，用逗号分隔）", "Co-handlers (optional, comma-separated)")))</div>
+                <div class="pair">\(form.field("effectiveFrom", l("生效日期", "In force from"), type: "date", required: true))\(form.field("priority", l("优先级（可选）", "Priority (optional)"), type: "number"))</div>
+                \(form.field("note", l("依据（可选）", "Basis (optional)")))
+                <button type="submit">\(l("保存", "Save"))</button></form>
+                """
+        }
+        return html + """
             <p class="meta">\(l("共 \(desk.advisor.router.rules.count) 条规则", "\(desk.advisor.router.rules.count) rules"))</p>
             <div class="table-wrap"><table class="list" id="duties"><thead><tr><th>\(l("分类", "Category"))</th><th>\(l("区域", "Area"))</th><th>\(l("主办", "Primary"))</th>\
             <th>\(l("协办", "Co-handlers"))</th><th>\(l("有效期", "Effective"))</th><th>\(l("依据", "Basis"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
+    }
+
+    private func changeDuties(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        form.values["section"] = "duties"
+        let l = ConsoleLanguage(request)
+        func day(_ name: String) -> CalendarDay? {
+            guard let text = form[name], let day = CalendarDay(text) else {
+                form.errors[name] = l("应为日期，如 2026-12-01", "a date such as 2026-12-01")
+                return nil
+            }
+            return day
+        }
+        do {
+            if form["action"] == "end" {
+                let (id, until) = (form["id"] ?? "", day("effectiveUntil"))
+                form.values = ["section": "duties"]  // the add form stays empty
+                guard let until else {
+                    form.errors["_"] = form.errors.removeValue(forKey: "effectiveUntil")
+                    return try await adminPage(request, form: form, status: .badRequest)
+                }
+                _ = try await desk.endRule(id, from: until, by: session.actor)
+            } else {
+                let from = day("effectiveFrom")
+                let priority = form["priority"].map { Int($0) } ?? 0
+                if priority == nil { form.errors["priority"] = l("应为整数", "a whole number") }
+                let targets = (form["coHandlers"] ?? "").split { ",，、 ".contains($0) }.map(String.init)
+                let primary = UnitTarget(form["primary"] ?? "")
+                if primary == nil { form.errors["primary"] = l("不是单位代码或模板", "not a unit code or template") }
+                let coHandlers = targets.compactMap(UnitTarget.init)
+                if coHandlers.count != targets.count { form.errors["coHandlers"] = l("含有不是单位代码或模板的项", "has an item that is not a unit code or template") }
+                guard form.errors.isEmpty, let from, let primary, let priority else { return try await adminPage(request, form: form, status: .badRequest) }
+                try await desk.add(DutyRule(
+                    id: "R" + UUID().uuidString.prefix(8).lowercased(), categoryCode: form["categoryCode"] ?? "", areaCode: form["areaCode"] ?? "",
+                    primary: primary, coHandlers: coHandlers, priority: priority, effectiveFrom: from, effectiveUntil: nil, note: form["note"] ?? ""), by: session.actor)
+            }
+        } catch let error as any DomainError {
+            form.errors[Self.dutyField(of: error) ?? "_"] = l(error.messageZh, error.messageEn)
+            return try await adminPage(request, form: form, status: error.kind.status == .forbidden ? .forbidden : .badRequest)
+        }
+        return HTML.redirect("/console/admin?section=duties")
+    }
+
+    /// The add form's field a duty-rule refusal is about, if one.
+    private static func dutyField(of error: any DomainError) -> String? {
+        switch error {
+        case DutyRuleError.invalidCategory, DutyRuleError.unknownCategory: "categoryCode"
+        case DutyRuleError.invalidArea, DispatchAccessError.mayNotEditRules: "areaCode"
+        case DutyRuleError.invalidUnit, DutyRuleError.missingPrimary, DutyRuleError.unknownUnit: "primary"
+        case DutyRuleError.duplicateUnit: "coHandlers"
+        case DutyRuleError.invalidPriority: "priority"
+        default: nil
+        }
     }
 
     private func calendarSection(_ l: ConsoleLanguage) -> String {

@@ -104,4 +104,34 @@ final class DispatchDesk: Service, Sendable {
         }
         try await refresh()
     }
+
+    // MARK: Edits (API and console alike): who may, the store's checks, and the advisor rebuilt at once
+
+    /// Changes the taxonomy: the city's administrators only.
+    func change(_ change: CategoryChange, by actor: Actor) async throws -> (WhistleCore.Category, Taxonomy) {
+        guard DispatchAccess.mayEditTaxonomy(actor, cityCode: advisor.cityCode) else { throw DispatchAccessError.mayNotEditTaxonomy }
+        let saved = try await TaxonomyRepository(store: store).apply(change, by: actor, now: clock())
+        try await refresh()
+        return (saved, advisor.taxonomy)
+    }
+
+    /// Adds a duty rule in an area the actor administers.
+    func add(_ rule: DutyRule, by actor: Actor) async throws {
+        guard DispatchAccess.mayEditRules(in: rule.areaCode, actor, cityCode: advisor.cityCode) else {
+            throw DispatchAccessError.mayNotEditRules(area: rule.areaCode)
+        }
+        try await DutyRuleRepository(store: store).add([rule], file: nil, by: AuditActor(actor), now: clock())
+        try await refresh()
+    }
+
+    /// Ends a duty rule from a day on (nothing is deleted: the rule stays on record with its end).
+    func endRule(_ id: String, from day: CalendarDay, by actor: Actor) async throws -> DutyRule {
+        guard let stored = advisor.router.rules.first(where: { $0.id == id }) else { throw DutyRuleError.ruleNotFound(id) }
+        guard DispatchAccess.mayEditRules(in: stored.areaCode, actor, cityCode: advisor.cityCode) else {
+            throw DispatchAccessError.mayNotEditRules(area: stored.areaCode)
+        }
+        let rule = try await DutyRuleRepository(store: store).end(id, from: day, by: actor, now: clock())
+        try await refresh()
+        return rule
+    }
 }
