@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import WhistleCore
 import WhistleStore
 
@@ -10,6 +11,17 @@ struct ConsolePage {
     var language: ConsoleLanguage
     var session: SessionRepository.Session?
     var path: String
+
+    /// A refusal (or fault) as a console page: what went wrong in the person's language, and a way back.
+    static func problem(_ problem: Problem, _ request: Request) -> Response {
+        let l = ConsoleLanguage(request)
+        let body = """
+            <section class="card"><p class="error" role="alert">\(HTML.escape(l(problem.messageZh, problem.messageEn)))</p>
+            <p class="meta">\(HTML.escape(problem.code)) · HTTP \(problem.status)</p><p><a href="/console">\(l("返回工作台", "Back to the console"))</a></p></section>
+            """
+        let page = ConsolePage(title: l("无法完成", "Could not be done"), body: body, language: l, session: nil, path: request.uri.path)
+        return HTML.response(page.render(), status: .init(code: problem.status))
+    }
 
     func render() -> String {
         let l = language

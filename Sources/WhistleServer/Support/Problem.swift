@@ -17,7 +17,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             if problem.status >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            var response = problem.response(english: request.prefersEnglish)
+            // The console's pages answer a person in a browser: the same refusal as a page of the console.
+            var response = request.uri.path.hasPrefix("/console/") && !request.uri.path.hasPrefix("/console/assets/")
+                ? ConsolePage.problem(problem, request) : problem.response(english: request.prefersEnglish)
             if let limited = error as? RateLimited { response.headers[.retryAfter] = String(limited.retryAfterSeconds) }
             return response
         }

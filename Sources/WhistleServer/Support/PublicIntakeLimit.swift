@@ -32,8 +32,9 @@ struct PublicIntakeLimit: RouterMiddleware {
         self.trustForwardedFor = trustForwardedFor
     }
 
-    /// Anonymous intake, and ratings (评价), whose number-and-phone check must not be open to guessing.
-    static let limitedPaths: Set<String> = ["/api/v1/demands", "/api/v1/ratings"]
+    /// Anonymous intake and ratings (评价, whose number-and-phone check must not be open to guessing), through
+    /// the API and the console's public pages alike.
+    static let limitedPaths: Set<String> = ["/api/v1/demands", "/api/v1/ratings", "/console/submit", "/console/rate"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, Self.limitedPaths.contains(request.uri.path), RequestActor.current == nil else {
