@@ -32,25 +32,9 @@ extension WhistleAPIHandler {
         }))))
     }
 
-    /// The live ranking: every unit of the group (idle ones too), its tally over the period's days, scored
-    /// under the scheme that assesses the period.
     private func ranking(_ period: AssessmentPeriod, _ group: UnitGroup, at now: Date) async throws -> RankingSnapshot {
-        let scheme = AssessmentScheme.assessing(period, among: configuration.assessmentSchemes) ?? .beijing
-        let members = desk.advisor.units.values.filter { UnitGroup(kind: $0.kind, code: $0.code) == group }.map(\.code)
-        var summed = try await rankings.tallies(from: period.firstDay, through: period.lastDay)
-        // 超期待处置 is a state: it is known for now, so only the period in progress carries it.
-        if period.contains(now) {
-            for (unit, count) in try await reports.overduePending() { summed[unit, default: .zero].overduePending = count }
-        }
-        var whistleShares: [String: Double] = [:]
-        if group == .cityDepartments {
-            for figures in WhistleFigures.bySummonedUnit(try await whistles.raised(from: period.start, to: period.end, district: nil)) {
-                whistleShares[figures.unitCode] = figures.meanScoreShare
-            }
-        }
-        return RankingSnapshot(
-            period: period, group: group, scheme: scheme, publishedAt: now,
-            tallies: Dictionary(uniqueKeysWithValues: members.map { ($0, summed[$0] ?? .zero) }), whistleShares: whistleShares)
+        try await LiveRanking(reports: reports, whistles: whistles, schemes: configuration.assessmentSchemes)
+            .snapshot(period, group, units: desk.advisor.units, at: now)
     }
 
     private static func ranking(_ group: String, _ label: String, schemes: [AssessmentScheme]) throws -> (AssessmentPeriod, UnitGroup) {

@@ -72,12 +72,8 @@ extension ConsoleRoutes {
     private func streetRanking(_ period: AssessmentPeriod, _ actor: Actor, _ l: ConsoleLanguage) async throws -> String {
         let units = desk.advisor.units
         let district = actor.unitCode.count == 6 && actor.unitCode != desk.advisor.cityCode ? actor.unitCode : ""
-        let members = units.values.filter { UnitGroup(kind: $0.kind, code: $0.code) == .streets && $0.code.hasPrefix(district) }.map(\.code)
-        let tallies = try await reports.tallies(from: period.firstDay, through: period.lastDay)
-        let scheme = AssessmentScheme.assessing(period, among: configuration.assessmentSchemes) ?? .beijing
-        let snapshot = RankingSnapshot(
-            period: period, group: .streets, scheme: scheme, publishedAt: clock(),
-            tallies: Dictionary(uniqueKeysWithValues: members.map { ($0, tallies[$0] ?? .zero) }))
+        let snapshot = try await LiveRanking(reports: reports, whistles: whistles, schemes: configuration.assessmentSchemes)
+            .snapshot(period, .streets, units: units, area: district, at: clock())
         let ranked = snapshot.rows.filter { $0.rank != nil }
         let title = l("街乡镇综合成绩排名（\(period.label) 考核周期至今）", "Streets by composite score (period \(period.label) so far)")
         guard !ranked.isEmpty else { return "<section class=\"card\"><h2>\(title)</h2><p>\(l("本周期尚无可排名的单位。", "No unit can be ranked yet this period."))</p></section>" }

@@ -2,17 +2,12 @@ import Foundation
 import SQLKit
 import WhistleCore
 
-/// Rankings (rule 18): the tallies they are computed from, and the published ones — each publication a new,
-/// immutable snapshot with the scheme it used; later events change the live figures, never a published table.
+/// Published rankings (rule 18): each publication a new, immutable snapshot with the scheme it used; later
+/// events change the live figures (``TallyRollup``), never a published table.
 public struct RankingRepository: Sendable {
     let store: any Store
 
     public init(store: any Store) { self.store = store }
-
-    /// Each unit's tally over the days `from`…`through`, from the daily rollup.
-    public func tallies(from: CalendarDay, through: CalendarDay) async throws -> [String: UnitTally] {
-        try await TallyRollup.tallies(from: from, through: through, store: store)
-    }
 
     /// Stores a snapshot; returns its id.
     @discardableResult
