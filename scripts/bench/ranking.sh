@@ -14,16 +14,8 @@ command -v python3 >/dev/null || { echo "needs python3" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/whistle-ranking.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-swift build -c release --product whistle --scratch-path .build-release >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
-BIN=.build-release/release/whistle
-DB="sqlite:$FILE"
-
-if [ ! -f "$FILE" ]; then
-  /usr/bin/time -f "simulate: %e s, %M KB peak" "$BIN" simulate --db "$DB" --demo --from 2026-10-19 --through 2026-11-18 \
-    --demands-per-year "$SCALE" --now 2026-11-21T12:00:00+08:00 2>"$WORK/simulate.log" || { tail "$WORK/simulate.log" >&2; exit 1; }
-  tail -1 "$WORK/simulate.log"
-  "$BIN" user add --db "$DB" --id bench --name 基准测试 --role supervisor --unit 110000 >/dev/null
-fi
+. scripts/bench/month.sh
+"$BIN" user add --db "$DB" --id bench --name 基准测试 --role supervisor --unit 110000 >/dev/null 2>&1 || true
 TOKEN=$("$BIN" token issue --db "$DB" --user bench --role supervisor --unit 110000)
 echo "database: $(du -h "$FILE" | cut -f1), $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from demands').fetchone()[0])" "$FILE") demands"
 
