@@ -337,7 +337,7 @@ struct Calendar: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a year's holiday schedule (JSON as in Resources/calendars, or iCalendar .ics); restart servers to apply.",
+            abstract: "Import a year's holiday schedule (JSON as in Resources/calendars, or iCalendar .ics); running servers apply it within dispatch.reload seconds.",
             discussion: "iCalendar: all-day events; a SUMMARY with 补班/上班 marks a make-up working day, anything else a holiday.")
 
         @OptionGroup var database: DatabaseOptions
@@ -388,7 +388,7 @@ struct Rules: AsyncParsableCommand {
 
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Store a version from a JSON file (as printed by `show --template`); it applies from its effectiveFrom day. Restart servers to apply.")
+            abstract: "Store a version from a JSON file (as printed by `show --template`); it applies from its effectiveFrom day; running servers load it within dispatch.reload seconds.")
 
         @OptionGroup var database: DatabaseOptions
         @Flag(help: "The file holds the whistle's rules instead of the closed loop's.") var whistle = false

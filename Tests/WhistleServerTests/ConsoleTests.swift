@@ -333,6 +333,49 @@ import WhistleStore
         }
     }
 
+    /// The city's administrator adds a version of the loop's rules from tomorrow (one dated today is refused:
+    /// rules do not apply backwards) and imports a year's holidays; both apply at once. A district's
+    /// administrator gets no such forms.
+    @Test func ruleVersionsAndHolidaysSavedInTheConsole() async throws {
+        var people = TestApp.people
+        people["city-admin"] = (.administrator, "110000")
+        people["admin"] = (.administrator, "110105")
+        try await TestApp.withClient(people: people, settings: Self.settings, prepare: { store in
+            try await Self.prepare(store)
+            for person in ["city-admin", "admin"] { try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: person, now: Date()) }
+        }) { client, tokens in
+            let city = try await Browser.signIn(client, "city-admin")
+            let token = try await city.csrf()
+            let page = try await city.get("/console/admin?section=deadlines").text
+            let template = try #require(page.firstMatch(of: /<textarea id="document"[^>]*>([^<]+)<\/textarea>/).map { String($0.1) })
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+            let tomorrow = CalendarDay(beijing: Date()).adding(days: 1).description
+            #expect(template.contains("\"effectiveFrom\" : \"\(tomorrow)\""), "\(template)")
+            let today = template.replacingOccurrences(of: tomorrow, with: CalendarDay(beijing: Date()).description)
+            let backwards = try await city.post("/console/admin/rules", ["_csrf": token, "kind": "loop", "document": today])
+            #expect(backwards.status == .badRequest && backwards.text.contains("id=\"document-error\"") && backwards.text.contains("规则不追溯"))
+            let broken = try await city.post("/console/admin/rules", ["_csrf": token, "kind": "loop", "document": "{\"effectiveFrom\": 1"])
+            #expect(broken.status == .badRequest && broken.text.contains("id=\"document-error\""))
+            let stricter = template.replacingOccurrences(of: "\"yellowThreshold\" : 0.75", with: "\"yellowThreshold\" : 0.6")
+            #expect(stricter != template)
+            #expect(try await city.post("/console/admin/rules", ["_csrf": token, "kind": "loop", "document": stricter]).status == .seeOther)
+            let policies = try await client.send(.get, "/api/v1/policies", as: tokens["supervisor"])
+            #expect(policies.text.contains(tomorrow) && policies.text.contains("0.6"), "\(policies.text)")
+
+            let year = """
+                {"year": 2027, "source": "测试用安排", "holidays": [{"nameZh": "元旦", "nameEn": "New Year's Day", "firstDay": "2027-01-01", "lastDay": "2027-01-03"}], "makeUpWorkdays": []}
+                """
+            #expect(try await city.post("/console/admin/calendars", ["_csrf": token, "schedule": "BEGIN:VCALENDAR"]).text.contains("id=\"year-error\""))
+            #expect(try await city.post("/console/admin/calendars", ["_csrf": token, "schedule": year]).status == .seeOther)
+            #expect(try await city.get("/console/admin?section=calendars").text.contains("测试用安排"))
+            #expect(try await client.send(.get, "/api/v1/calendars", as: tokens["supervisor"]).text.contains("测试用安排"))
+
+            let district = try await Browser.signIn(client, "admin")
+            #expect(!(try await district.get("/console/admin?section=deadlines").text.contains("action=\"/console/admin/rules\"")))
+            #expect(try await district.post("/console/admin/rules", ["_csrf": try await district.csrf(), "kind": "loop", "document": stricter]).status == .forbidden)
+        }
+    }
+
     /// The hotline agent answers a consultation directly; the next caller asking the same finds that answer in
     /// the knowledge base, and a second report of a problem already open nearby is flagged as a duplicate.
     @Test func theHotlineAgentsSuggestions() async throws {

@@ -8,7 +8,7 @@ public enum DispatchAccess {
 
     /// `cityCode`: the root of the organisation tree.
     public static func mayEditTaxonomy(_ actor: Actor, cityCode: String?) -> Bool {
-        actor.role == .administrator && actor.unitCode == cityCode
+        Administration.keepsCityRules(actor, cityCode: cityCode)
     }
 
     public static func mayEditRules(in area: String, _ actor: Actor, cityCode: String?) -> Bool {

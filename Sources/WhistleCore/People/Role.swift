@@ -129,6 +129,11 @@ public enum PeopleError: DomainError, Equatable {
 /// What an administrator keeps (accounts, duty rules): the city's administrators every unit, a district's
 /// administrators the units of their district (its divisions and its organisations).
 public enum Administration {
+    /// The city's rules (rule versions, holiday calendars, the taxonomy) are kept by its own administrators.
+    public static func keepsCityRules(_ actor: Actor, cityCode: String?) -> Bool {
+        actor.role == .administrator && actor.unitCode == cityCode
+    }
+
     /// `cityCode`: the root of the organisation tree.
     public static func covers(_ unitCode: String, for actor: Actor, cityCode: String?) -> Bool {
         guard actor.role == .administrator else { return false }

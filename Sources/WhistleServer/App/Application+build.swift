@@ -29,11 +29,12 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
     let desk = DispatchDesk(
         store: store, reload: settings.dispatchReload, retrainEvery: settings.classifierRetrainDays * 86_400,
         trainingLimit: settings.classifierLimit, clock: clock, logger: logger)
-    let router = buildRouter(store: store, rules: rules, feed: feed, desk: desk, settings: settings, clock: clock)
+    let versions = RuleVersions(configuration: rules, store: store, reload: settings.dispatchReload, clock: clock, logger: logger)
+    let router = buildRouter(store: store, rules: rules, versions: versions, feed: feed, desk: desk, settings: settings, clock: clock)
     var app = Application(
         router: router,
         configuration: ApplicationConfiguration(reader: reader.scoped(to: "http")),
-        services: [store, feed, desk],
+        services: [store, feed, desk, versions],
         logger: logger)
     if settings.deadlinesEnabled {
         app.addServices(DeadlineService(
@@ -61,7 +62,7 @@ public func buildApplication(reader: ConfigReader, clock: @escaping @Sendable ()
 
 /// The routes: operational endpoints at the root, the generated native API under /api/v1.
 func buildRouter(
-    store: any Store, rules: LoopConfiguration, feed: WhistleFeed, desk: DispatchDesk, settings: ServerSettings,
+    store: any Store, rules: LoopConfiguration, versions: RuleVersions, feed: WhistleFeed, desk: DispatchDesk, settings: ServerSettings,
     clock: @escaping @Sendable () -> Date
 ) -> Router<WhistleRequestContext> {
     let router = Router(context: WhistleRequestContext.self)
@@ -77,7 +78,7 @@ func buildRouter(
     let demands = DemandRepository(store: store, intakeBatch: settings.intakeBatch)
     let auth = AuthSettings(sessionLifetime: settings.sessionHours * 3_600, secureCookies: settings.secureCookies)
     ConsoleRoutes(
-        demands: demands, reports: ReportRepository(store: store), whistles: WhistleRepository(store: store), people: PeopleRepository(store: store), sessions: sessions, desk: desk, configuration: rules, auth: auth, clock: clock).register(on: router)
+        demands: demands, reports: ReportRepository(store: store), whistles: WhistleRepository(store: store), people: PeopleRepository(store: store), sessions: sessions, desk: desk, configuration: rules, versions: versions, auth: auth, clock: clock).register(on: router)
     Open311Routes(
         demands: demands, keys: Open311KeyRepository(store: store), files: FileRepository(store: store), desk: desk,
         configuration: rules, clock: clock, perMinute: Double(settings.open311PerMinute)).register(on: router)

@@ -8,8 +8,7 @@ import WhistleStore
 /// hours: each unit's `calendar` code (`office` by default). Rule values: the version of ``LoopPolicy`` in
 /// force at the instant of each decision (`whistle rules set`; Beijing's defaults when none is stored), and
 /// likewise of ``WhistlePolicy`` for whistles (`whistle rules set --whistle`) and ``AssessmentScheme`` for
-/// rankings (`--assessment`). Loaded at start; changes apply
-/// from the next start.
+/// rankings (`--assessment`). Loaded at start and kept current by ``RuleVersions``.
 final class LoopConfiguration: Sendable {
     private struct State: Sendable {
         var calendar: @Sendable (String) -> WorkingCalendar

@@ -30,7 +30,8 @@ public struct ServerSettings: Sendable {
     public var deadlineBatch: Int
     /// `stream.interval`: seconds between looks at the audit log for whistle changes to push to live boards.
     public var streamInterval: Duration
-    /// `dispatch.reload`: seconds between checks whether units, taxonomy, duty rules or classifiers changed.
+    /// `dispatch.reload`: seconds between checks whether units, taxonomy, duty rules or classifiers changed,
+    /// and between reloads of the rule versions and holiday schedules.
     public var dispatchReload: Duration
     /// `classifier.retrain`: days between retrainings of the suggestion classifiers (0: only `whistle classifier train`).
     public var classifierRetrainDays: Double

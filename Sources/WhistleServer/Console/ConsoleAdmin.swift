@@ -7,8 +7,9 @@ import WhistleStore
 /// 系统管理: the city's units, a unit's people (an administrator adds people and grants or ends roles in the
 /// area they cover), the taxonomy (the city's administrators add and retire categories), the duty rules
 /// (administrators add rules and end them in their area), the holiday calendars, the deadline rules and the
-/// scoring schemes, each version with the day it took effect. Units, calendars and rule versions are changed
-/// by import (API or `whistle`), which validates whole files; here they are read.
+/// scoring schemes, each version with the day it took effect (the city's administrators import a year's
+/// holidays and add versions from a later day on, as JSON checked like `whistle rules set`). Units are
+/// changed by import (API or `whistle`), which validates whole files; here they are read.
 extension ConsoleRoutes {
     static let adminRoles: Set<Role> = [.administrator, .supervisor]
 
@@ -23,6 +24,8 @@ extension ConsoleRoutes {
         router.post("console/admin/people") { request, _ in try await changePeople(request) }
         router.post("console/admin/taxonomy") { request, _ in try await changeTaxonomy(request) }
         router.post("console/admin/duties") { request, _ in try await changeDuties(request) }
+        router.post("console/admin/rules") { request, _ in try await saveRuleVersion(request) }
+        router.post("console/admin/calendars") { request, _ in try await importCalendar(request) }
     }
 
     private func adminPage(_ request: Request, form: ConsoleForm, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -35,9 +38,9 @@ extension ConsoleRoutes {
             case "people": try await peopleSection(request, form, session, l)
             case "taxonomy": taxonomySection(form, session, l)
             case "duties": dutySection(form, session, l)
-            case "calendars": calendarSection(l)
-            case "deadlines": deadlineSection(l)
-            case "schemes": schemeSection(l)
+            case "calendars": calendarForm(form, session, l) + calendarSection(l)
+            case "deadlines": versionForm(LoopPolicy.self, kind: "loop", form, session, l) + deadlineSection(l)
+            case "schemes": versionForm(AssessmentScheme.self, kind: "assessment", form, session, l) + schemeSection(l)
             default: unitSection(request, l)
             }
             return "<nav class=\"tabs\" aria-label=\"\(l("管理项目", "Sections"))\">\(tabs)</nav>\(body)"
@@ -305,8 +308,17 @@ extension ConsoleRoutes {
         }
     }
 
+    /// A warning while the coming year's holidays are missing within 60 days of it: working-day deadlines
+    /// that reach into that year cannot be computed, so dispatch would be refused (the schedule is published by
+    /// the State Council each November or so, and imported here or with `whistle calendar import`).
+    func calendarWarning(_ l: ConsoleLanguage) -> String {
+        let soon = CalendarDay(beijing: clock()).adding(days: 60).year
+        guard !configuration.schedules.contains(where: { $0.year == soon }) else { return "" }
+        return "<p class=\"error\" role=\"alert\" id=\"calendar-warning\">\(l("\(soon) 年的节假日安排尚未导入：跨入该年的工作日时限将无法计算，派单会被拒绝。请在“系统管理 › 工作日历”导入。", "The \(soon) holiday schedule is not imported yet: working-day deadlines reaching into it cannot be computed and dispatch will be refused. Import it under Administration › Calendars."))</p>"
+    }
+
     private func calendarSection(_ l: ConsoleLanguage) -> String {
-        configuration.schedules.map { schedule in
+        calendarWarning(l) + configuration.schedules.map { schedule in
             let holidays = schedule.holidays.map { "<li>\(HTML.escape(l($0.nameZh, $0.nameEn)))：\($0.firstDay) – \($0.lastDay)</li>" }.joined()
             let makeUp = schedule.makeUpWorkdays.map(\.description).joined(separator: "、")
             return """
@@ -348,5 +360,119 @@ extension ConsoleRoutes {
                 <li>\(l("治理类", "Governance watch"))：\(l("近 \(scheme.governance.window) 期中 \(scheme.governance.times) 次进入前 \(scheme.governance.topN)", "top \(scheme.governance.topN) in \(scheme.governance.times) of the last \(scheme.governance.window) periods"))</li></ul></section>
                 """
         }.joined()
+    }
+
+    // MARK: Rule versions and holiday calendars (the city's administrators)
+
+    /// A new version of local rules, from tomorrow at the earliest: the JSON of the newest version, dated
+    /// tomorrow, to change and save.
+    private func versionForm<Policy: StoredPolicy>(
+        _ type: Policy.Type, kind: String, _ form: ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage
+    ) -> String {
+        guard Administration.keepsCityRules(session.actor, cityCode: desk.advisor.cityCode) else { return "" }
+        var form = form
+        if form.values["document"] == nil || form.values["kind"] != kind {
+            let newest: (any StoredPolicy)? = kind == "loop" ? configuration.policies.loop.last : configuration.assessmentSchemes.max { $0.effectiveFrom < $1.effectiveFrom }
+            form.values["document"] = newest.flatMap { Self.template($0, from: CalendarDay(beijing: clock()).adding(days: 1)) } ?? ""
+            form.errors = [:]
+        }
+        return """
+            <details class="card"\(form.errors.isEmpty ? "" : " open")><summary>\(l("新增版本", "Add a version"))</summary>
+            <form method="post" action="/console/admin/rules" novalidate>\(csrf(session))\(form.alert)<input type="hidden" name="kind" value="\(kind)">
+            \(form.field("document", l("规则（JSON，effectiveFrom 为生效日，须晚于今天）", "Rules (JSON; effectiveFrom, the day it applies from, must be after today)"), type: "textarea", required: true, attributes: "spellcheck=\"false\" class=\"code\""))
+            <button type="submit">\(l("保存版本", "Save the version"))</button></form></details>
+            """
+    }
+
+    /// The JSON of a version as `whistle rules show` prints it, with a new effective day.
+    private static func template(_ policy: any StoredPolicy, from day: CalendarDay) -> String? {
+        guard let data = try? PolicyRepository.encoder.encode(policy), var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        object["effectiveFrom"] = day.description
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private func saveRuleVersion(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        let l = ConsoleLanguage(request)
+        let kind = form["kind"] == "assessment" ? "assessment" : "loop"
+        form.values["section"] = kind == "loop" ? "deadlines" : "schemes"
+        guard Administration.keepsCityRules(session.actor, cityCode: desk.advisor.cityCode) else { throw DispatchAccessError.mayNotEditTaxonomy }
+        let data = Data((form.values["document"] ?? "").utf8)
+        do {
+            if kind == "loop" {
+                try await save(try JSONDecoder().decode(LoopPolicy.self, from: data), &form, session, l)
+            } else {
+                try await save(try JSONDecoder().decode(AssessmentScheme.self, from: data), &form, session, l)
+            }
+        } catch let error as any DomainError {
+            form.errors["document"] = l(error.messageZh, error.messageEn)
+        } catch {
+            form.errors["document"] = l("不是有效的规则：", "Not valid rules: ") + Self.reason(error)
+        }
+        guard form.errors.isEmpty else { return try await adminPage(request, form: form, status: .badRequest) }
+        return HTML.redirect("/console/admin?section=\(form.values["section"]!)")
+    }
+
+    /// Saves a version that applies from a later day: what happened stays judged by the rules of its day.
+    private func save<Policy: StoredPolicy>(_ policy: Policy, _ form: inout ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage) async throws {
+        guard policy.effectiveFrom > CalendarDay(beijing: clock()) else {
+            form.errors["document"] = l("生效日期（effectiveFrom）须晚于今天：规则不追溯", "effectiveFrom must be after today: rules do not apply backwards")
+            return
+        }
+        try await versions.save(policy, by: session.actor)
+    }
+
+    /// A decoding failure said plainly.
+    private static func reason(_ error: any Error) -> String {
+        switch error {
+        case let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
+            context.debugDescription + (context.codingPath.isEmpty ? "" : " (\(context.codingPath.map(\.stringValue).joined(separator: ".")))")
+        case let DecodingError.keyNotFound(key, _): "missing \(key.stringValue)"
+        default: String(describing: error)
+        }
+    }
+
+    /// A year's official holiday schedule: the JSON of Resources/calendars, or an iCalendar feed (all-day events,
+    /// 补班/上班 for make-up working days) with its year and source.
+    private func calendarForm(_ form: ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage) -> String {
+        guard Administration.keepsCityRules(session.actor, cityCode: desk.advisor.cityCode) else { return "" }
+        return """
+            <details class="card"\(form.errors.isEmpty ? "" : " open")><summary>\(l("导入一年的节假日安排", "Import a year's holidays"))</summary>
+            <form method="post" action="/console/admin/calendars" novalidate>\(csrf(session))\(form.alert)
+            \(form.field("schedule", l("节假日安排（JSON 或 iCalendar）", "Holiday schedule (JSON or iCalendar)"), type: "textarea", required: true, attributes: "spellcheck=\"false\" class=\"code\""))
+            <div class="pair">\(form.field("year", l("年份（iCalendar 必填）", "Year (for iCalendar)"), type: "number"))\(form.field("source", l("依据（国务院办公厅通知）", "Source (the State Council notice)")))</div>
+            <button type="submit">\(l("导入", "Import"))</button></form></details>
+            """
+    }
+
+    private func importCalendar(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        let l = ConsoleLanguage(request)
+        form.values["section"] = "calendars"
+        guard Administration.keepsCityRules(session.actor, cityCode: desk.advisor.cityCode) else { throw DispatchAccessError.mayNotEditTaxonomy }
+        let text = form["schedule"] ?? ""
+        do {
+            let schedule: HolidaySchedule
+            if text.hasPrefix("BEGIN:VCALENDAR") {
+                guard let year = form["year"].flatMap({ Int($0) }) else {
+                    form.errors["year"] = l("iCalendar 需要填写年份", "an iCalendar feed needs the year")
+                    return try await adminPage(request, form: form, status: .badRequest)
+                }
+                schedule = try HolidaySchedule.importICalendar(text, year: year, source: form["source"])
+            } else {
+                schedule = try HolidaySchedule.decode(from: Data(text.utf8))
+            }
+            try await versions.save(schedule, by: session.actor)
+        } catch let error as any DomainError {
+            form.errors["schedule"] = l(error.messageZh, error.messageEn)
+        } catch {
+            form.errors["schedule"] = l("不是有效的节假日安排：", "Not a valid holiday schedule: ") + Self.reason(error)
+        }
+        guard form.errors.isEmpty else { return try await adminPage(request, form: form, status: .badRequest) }
+        return HTML.redirect("/console/admin?section=calendars")
     }
 }

@@ -45,7 +45,7 @@ extension ConsoleRoutes {
                 }.joined() + "</ul>"
             }
             let events = WhistleEventKind.allCases.map(\.rawValue).joined(separator: " ")
-            return """
+            return calendarWarning(l) + """
                 <ul class="figures"><li><b id="received-today">\(days.last?.value ?? 0)</b>\(l("今日受理", "received today"))</li>\
                 <li><b id="overdue-now">\(overdue.count)</b>\(l("超期待处置", "overdue, pending"))</li>\
                 <li><b id="supervised-now">\(supervised.count)</b>\(l("督办中", "under supervision"))</li>\

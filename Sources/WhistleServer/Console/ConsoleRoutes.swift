@@ -16,6 +16,7 @@ struct ConsoleRoutes {
     let sessions: SessionRepository
     let desk: DispatchDesk
     let configuration: LoopConfiguration
+    let versions: RuleVersions
     let auth: AuthSettings
     let clock: @Sendable () -> Date
 

@@ -9,8 +9,9 @@ public struct CalendarRepository: Sendable {
 
     public init(store: any Store) { self.store = store }
 
-    /// Stores (or replaces) a year's schedule; the replacement is audited with the source of both.
-    public func save(_ schedule: HolidaySchedule, now: Date) async throws {
+    /// Stores (or replaces) a year's schedule; the replacement is audited with the source of both and who
+    /// imported it in the console (`actor`; `nil` from the command line).
+    public func save(_ schedule: HolidaySchedule, by actor: AuditActor? = nil, now: Date) async throws {
         let document = String(decoding: schedule.jsonData(), as: UTF8.self)
         try await store.write { db in
             let previous = try await db.raw("SELECT source FROM holiday_schedules WHERE year = \(bind: schedule.year)").first()
@@ -22,7 +23,7 @@ public struct CalendarRepository: Sendable {
                 """).run()
             var details = ["source": schedule.source, "holidays": "\(schedule.holidays.count)", "makeUpWorkdays": "\(schedule.makeUpWorkdays.count)"]
             if let previous { details["replaced"] = previous }
-            try await AuditLog.append([AuditEntry(subjectType: "calendar", subjectID: String(schedule.year), kind: "calendar.imported", at: now, details: details)],
+            try await AuditLog.append([AuditEntry(subjectType: "calendar", subjectID: String(schedule.year), kind: "calendar.imported", at: now, actor: actor, details: details)],
                                       engine: store.engine, in: db)
         }
     }

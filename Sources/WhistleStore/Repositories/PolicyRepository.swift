@@ -34,7 +34,8 @@ public struct PolicyRepository: Sendable {
 
     public init(store: any Store) { self.store = store }
 
-    public func save<Policy: StoredPolicy>(_ policy: Policy, now: Date) async throws {
+    /// Stores a version; `actor` is who saved it in the console (`nil` from the command line).
+    public func save<Policy: StoredPolicy>(_ policy: Policy, by actor: AuditActor? = nil, now: Date) async throws {
         let document = String(decoding: try Self.encoder.encode(policy), as: UTF8.self)
         let day = policy.effectiveFrom.description
         try await store.write { db in
@@ -43,7 +44,8 @@ public struct PolicyRepository: Sendable {
                 ON CONFLICT (effective_from) DO UPDATE SET document = excluded.document, saved_at = excluded.saved_at
                 """).run()
             try await AuditLog.append([AuditEntry(
-                subjectType: Policy.auditSubject, subjectID: day, kind: "\(Policy.auditSubject).saved", at: now, details: ["document": document])],
+                subjectType: Policy.auditSubject, subjectID: day, kind: "\(Policy.auditSubject).saved", at: now, actor: actor,
+                details: ["document": document])],
                                       engine: store.engine, in: db)
         }
     }
