@@ -192,6 +192,25 @@ with sync_playwright() as p:
     visit(leader, "/console/admin?section=units&q=110105026", "20-admin-units")
     assert "望京街道" in leader.inner_text("#units")
     visit(leader, "/console/admin?section=deadlines", "21-admin-deadlines")
+
+    # The city's administrator adds a category (a bad code first: the error beside it) and sees the form for a
+    # new version of the deadline rules, the newest version's JSON dated tomorrow.
+    admin = sign_in("admin")
+    visit(admin, "/console/admin?section=taxonomy", "22-admin-taxonomy")
+    admin.fill("#code", "CX.XX.GG")
+    admin.fill("#name", "户外广告牌松动")
+    expected.append(("/console/admin/taxonomy", 400))
+    admin.click("form[action='/console/admin/taxonomy'].card button[type=submit]")
+    assert admin.locator("#code-error").is_visible() and admin.input_value("#name") == "户外广告牌松动"
+    expected.clear()
+    admin.fill("#code", "CX.SZ.GGP")
+    admin.click("form[action='/console/admin/taxonomy'].card button[type=submit]")
+    admin.wait_for_url(BASE + "/console/admin?section=taxonomy")
+    assert "户外广告牌松动" in admin.inner_text("#taxonomy")
+    visit(admin, "/console/admin?section=deadlines", "23-admin-rule-version")
+    admin.click("details.card summary")
+    assert '"effectiveFrom"' in admin.input_value("#document")
+    shot(admin, "23-admin-rule-version")
     browser.close()
 
 print(f"console in Chromium: demand {number} from submission to the resident's result, whistle {board} live on the street's board; "

@@ -161,7 +161,7 @@ extension ConsoleRoutes {
                 <input type="hidden" name="code" value="\(HTML.escape(category.code))"><button type="submit" class="secondary">\(l("停用", "Retire"))</button></form>
                 """ : ""
             return """
-                <tr><td>\(HTML.escape(category.code))</td><td style="padding-left: \(Double(category.level - 1) * 1.2 + 0.5)rem">\(HTML.escape(category.name))</td>\
+                <tr><td>\(HTML.escape(category.code))</td><td class="level-\(min(category.level, 3))">\(HTML.escape(category.name))</td>\
                 <td>\(HTML.escape(category.deadlineClass))</td><td>\(HTML.escape(category.serviceCode))</td><td>\(category.active ? "" : l("停用", "inactive"))\(retire)</td></tr>
                 """
         }.joined()
