@@ -22,6 +22,19 @@ import WhistleStore
         for person in staff { try await sessions.setPassword(password, for: person, now: Date()) }
     }
 
+    /// The small city and its taxonomy, its staff and two administrators, the city's (`city-admin`) and 朝阳区's
+    /// (`admin`), all with passwords.
+    static func withAdministrators(_ test: @Sendable @escaping (any TestClientProtocol, [String: String]) async throws -> Void) async throws {
+        var people = TestApp.people
+        people["city-admin"] = (.administrator, "110000")
+        people["admin"] = (.administrator, "110105")
+        try await TestApp.withClient(people: people, settings: settings, prepare: { store in
+            try await prepare(store)
+            for person in ["city-admin", "admin"] { try await SessionRepository(store: store, rounds: 1_000).setPassword(password, for: person, now: Date()) }
+            _ = try await TaxonomyRepository(store: store).importCategories(try TaxonomyFile.parse(AccessMatrixTests.taxonomy, file: "t.csv").get(), file: "t.csv", now: Date())
+        }, test)
+    }
+
     /// A browser's session: the cookie from signing in and the CSRF token from its pages.
     struct Browser {
         let client: any TestClientProtocol
@@ -278,14 +291,7 @@ import WhistleStore
     /// The city's administrator adds a category (a bad code refused beside its field, what was typed kept) and
     /// retires it; the district's administrator adds a duty rule for 望京 and ends it, and cannot touch the taxonomy.
     @Test func taxonomyAndDutyRulesEditedInTheConsole() async throws {
-        var people = TestApp.people
-        people["city-admin"] = (.administrator, "110000")
-        people["admin"] = (.administrator, "110105")
-        try await TestApp.withClient(people: people, settings: Self.settings, prepare: { store in
-            try await Self.prepare(store)
-            for person in ["city-admin", "admin"] { try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: person, now: Date()) }
-            _ = try await TaxonomyRepository(store: store).importCategories(try TaxonomyFile.parse(AccessMatrixTests.taxonomy, file: "t.csv").get(), file: "t.csv", now: Date())
-        }) { client, tokens in
+        try await Self.withAdministrators { client, tokens in
             let city = try await Browser.signIn(client, "city-admin")
             let token = try await city.csrf()
             let bad = try await city.post("/console/admin/taxonomy", ["_csrf": token, "action": "add", "code": "CX.ZZ.GG", "name": "广告牌松动"])
@@ -337,13 +343,7 @@ import WhistleStore
     /// rules do not apply backwards) and imports a year's holidays; both apply at once. A district's
     /// administrator gets no such forms.
     @Test func ruleVersionsAndHolidaysSavedInTheConsole() async throws {
-        var people = TestApp.people
-        people["city-admin"] = (.administrator, "110000")
-        people["admin"] = (.administrator, "110105")
-        try await TestApp.withClient(people: people, settings: Self.settings, prepare: { store in
-            try await Self.prepare(store)
-            for person in ["city-admin", "admin"] { try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: person, now: Date()) }
-        }) { client, tokens in
+        try await Self.withAdministrators { client, tokens in
             let city = try await Browser.signIn(client, "city-admin")
             let token = try await city.csrf()
             let page = try await city.get("/console/admin?section=deadlines").text
