@@ -146,7 +146,7 @@ struct Import: AsyncParsableCommand {
 
     struct Grids: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import grid boundaries from a GeoJSON FeatureCollection (properties.code = the 15-digit grid code).")
+            abstract: "Import grid and community boundaries from a GeoJSON FeatureCollection (properties.code = the 15-digit grid or 12-digit community code).")
 
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The GeoJSON file.") var file: String
@@ -158,7 +158,7 @@ struct Import: AsyncParsableCommand {
                 try await Migrator.migrate(store)
                 return try await UnitRepository(store: store).setBoundaries(grids, file: file, now: Date())
             }
-            print("已导入 imported \(count) 个网格边界 grid boundaries from \(file)")
+            print("已导入 imported \(count) 个网格和社区边界 grid and community boundaries from \(file)")
         }
     }
 

@@ -189,7 +189,7 @@ import Testing
     @Test func badFeaturesAreNamedByIndex() {
         let open = Self.feature("110105026001001", ring: [[116.47, 39.99], [116.48, 39.99], [116.48, 40.0], [116.47, 40.0]])
         let farAway = Self.feature("110105026001002", ring: [[200, 39.99], [116.48, 39.99], [116.48, 40.0], [200, 39.99]])
-        let badCode = Self.feature("110105026001", ring: [[116.47, 39.99], [116.48, 39.99], [116.48, 40.0], [116.47, 39.99]])
+        let badCode = Self.feature("1101050260011", ring: [[116.47, 39.99], [116.48, 39.99], [116.48, 40.0], [116.47, 39.99]])
         let good = Self.feature("110105026001004", ring: [[116.47, 39.99], [116.48, 39.99], [116.48, 40.0], [116.47, 39.99]])
         let json = "{\"type\":\"FeatureCollection\",\"features\":[\(good),\(open),\(farAway),\(badCode)]}"
         guard case let .failure(failure) = GridBoundaryFile.parse(Data(json.utf8), file: "g.geojson") else {

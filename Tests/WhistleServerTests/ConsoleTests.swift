@@ -413,11 +413,15 @@ import WhistleStore
     }
 
     /// The command centre's map: 永安里's two grids drawn from their polygons, the one with more demands (located
-    /// by coordinates, plus its half of those placed only in the community) in a darker class.
+    /// by coordinates, plus its half of those placed only in the community) in a darker class, and the
+    /// community outlined over them.
     @Test func theCommandCentresMapOfGrids() async throws {
         try await TestApp.withClient(seed: DispatchAPITests.city, people: DispatchAPITests.people, settings: Self.settings, prepare: { store in
             try await DispatchAPITests.prepareWithoutModels(store)
             try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: "chaoyang", now: Date())
+            let community = DispatchAPITests.ring([(DispatchAPITests.west, DispatchAPITests.south), (DispatchAPITests.east, DispatchAPITests.south),
+                                                   (DispatchAPITests.east, DispatchAPITests.north), (DispatchAPITests.west, DispatchAPITests.north)])
+            _ = try await UnitRepository(store: store).setBoundaries([("110105001001", try Boundary(polygons: [[community]]))], file: "communities.geojson", now: Date())
         }) { client, tokens in
             for (longitude, latitude) in [(116.442, 39.902), (116.443, 39.903), (116.450, 39.910)] {  // two in grid 1, one in grid 2 (the hole)
                 let filed = try await client.send(.post, "/api/v1/demands", as: tokens["agent"], json: """
@@ -433,12 +437,13 @@ import WhistleStore
             let page = try await Browser.signIn(client, "chaoyang").get("/console/command").text
             #expect(page.contains("<svg class=\"map\""), "\(page)")
             func level(_ grid: String) -> Int? {
-                page.firstMatch(of: try! Regex("<path class=\"d([0-9])\" d=\"M[^\"]+\" data-grid=\"\(grid)\"")).flatMap { Int($0.output[1].substring ?? "") }
+                page.firstMatch(of: try! Regex("<path class=\"d([0-9])\" d=\"M[^\"]+\" data-unit=\"\(grid)\"")).flatMap { Int($0.output[1].substring ?? "") }
             }
             let (first, second) = (try #require(level("110105001001001")), try #require(level("110105001001002")))
             #expect(first > second && second > 0)  // 2.5 and 1.5 demands, per 10,000 of 1,500 residents each
             #expect(page.contains("永安里社区第1网格：16.7 件/万人"))
             #expect(page.contains("<td>永安里社区</td><td>4</td><td>13.3</td>"))
+            #expect(page.contains("<path class=\"outline\"") && page.contains("data-unit=\"110105001001\""))  // the community over its grids
         }
     }
 

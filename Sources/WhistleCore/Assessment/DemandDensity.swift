@@ -1,9 +1,11 @@
-/// 诉求密度: how many demands came from each grid (网格) over some days, for the command centre's map.
+/// 诉求密度: how many demands came from each place drawn on the command centre's map over some days: grids
+/// (网格), and communities (社区/村) whose grids have no boundary.
 ///
-/// Demands are counted where they were located: a grid when the coordinates fell in one, else a community
-/// (社区/村). A community's demands are shared among its grids by population (equally unless all are known), so a
-/// district whose demands are placed only by address still shows where they concentrate. Each grid's value
-/// is demands per 10,000 residents (万人诉求比) when every grid's population is known, else the count.
+/// Demands are counted where they were located: a grid when the coordinates fell in one, else a community.
+/// A community's own demands are shared among its grids drawn by population (equally unless all are known), so
+/// a district whose demands are placed only by address still shows where they concentrate; a community drawn
+/// whole counts everything located in it. Each place's value is demands per 10,000 residents (万人诉求比) when
+/// every place's population is known, else the count.
 public struct DemandDensity: Sendable, Equatable {
     public enum Measure: String, Sendable, Hashable {
         /// 万人诉求比
@@ -12,8 +14,9 @@ public struct DemandDensity: Sendable, Equatable {
     }
 
     public struct Cell: Sendable, Equatable {
-        public var grid: OrgUnit
-        /// Demands in the grid itself plus its share of its community's.
+        /// A grid or a community.
+        public var unit: OrgUnit
+        /// Demands in the place: a grid's own plus its share of its community's; all of a community's.
         public var demands: Double
         /// `demands` in the map's measure.
         public var value: Double
@@ -27,21 +30,27 @@ public struct DemandDensity: Sendable, Equatable {
     public var breaks: [Double]
 
     /// - Parameters:
-    ///   - grids: the grids to draw.
+    ///   - places: the grids and communities to draw.
     ///   - volumes: demands by place code (grid, 15 digits, or community, 12).
     ///   - classes: colour classes for non-zero values, split at quantiles so every class is used.
-    public init(grids: [OrgUnit], volumes: [String: Int], classes: Int = 5) {
+    public init(places: [OrgUnit], volumes: [String: Int], classes: Int = 5) {
+        let grids = places.filter { $0.kind == .grid }
         let byCommunity = Dictionary(grouping: grids) { String($0.code.prefix(12)) }
-        let populated = !grids.isEmpty && grids.allSatisfy { ($0.population ?? 0) > 0 }
+        let populated = !places.isEmpty && places.allSatisfy { ($0.population ?? 0) > 0 }
         measure = populated ? .perTenThousand : .count
-        var cells = grids.map { grid -> Cell in
+        var cells = places.map { place -> Cell in
+            guard place.kind == .grid else {
+                let demands = Double(volumes.reduce(0) { $0 + ($1.key.hasPrefix(place.code) ? $1.value : 0) })
+                return Cell(unit: place, demands: demands, value: populated ? demands * 10_000 / Double(place.population!) : demands, level: 0)
+            }
+            let grid = place
             let siblings = byCommunity[String(grid.code.prefix(12))] ?? [grid]
             // By population when every sibling's is known, else equally.
             let total = siblings.allSatisfy { ($0.population ?? 0) > 0 } ? siblings.reduce(0) { $0 + $1.population! } : 0
             let share = total > 0 ? Double(max(0, grid.population ?? 0)) / Double(total) : 1 / Double(siblings.count)
             let demands = Double(volumes[grid.code] ?? 0) + Double(volumes[String(grid.code.prefix(12))] ?? 0) * share
             let value = populated ? demands * 10_000 / Double(grid.population!) : demands
-            return Cell(grid: grid, demands: demands, value: value, level: 0)
+            return Cell(unit: grid, demands: demands, value: value, level: 0)
         }
         let values = cells.map(\.value).filter { $0 > 0 }.sorted()
         let count = max(1, classes)

@@ -63,8 +63,9 @@ extension Boundary: Codable {
     }
 }
 
-/// Reads grid boundaries from a GeoJSON FeatureCollection whose features carry the grid code in
-/// `properties.code` (or `properties.grid_code`).
+/// Reads grid and community boundaries from a GeoJSON FeatureCollection whose features carry the 15-digit
+/// grid code or the 12-digit community code in `properties.code` (or `properties.grid_code`). Grids locate
+/// demands (point in polygon); both are drawn on the command centre's map.
 public enum GridBoundaryFile {
     /// The grid boundaries of the file, or every problem found (the "line" of a problem is the 1-based
     /// feature index, since GeoJSON has no meaningful lines).
@@ -87,7 +88,7 @@ public enum GridBoundaryFile {
                 guard let code = decoded.properties?["code"]?.text ?? decoded.properties?["grid_code"]?.text else {
                     throw CityModelError.invalidGeometry("要素缺少 properties.code / feature has no properties.code")
                 }
-                try UnitCode.validate(code, kind: .grid, parent: nil)
+                try UnitCode.validate(code, kind: code.count == 12 ? .community : .grid, parent: nil)
                 grids.append((code, decoded.geometry))
             } catch let error as CityModelError {
                 problems.append(ImportProblem(file: file, line: index + 1, error: error))

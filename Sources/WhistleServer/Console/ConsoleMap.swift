@@ -3,8 +3,9 @@ import Hummingbird
 import WhistleCore
 import WhistleStore
 
-/// 诉求密度: the command centre's map of one district's or street's grids, drawn from their polygons (SVG, no
-/// tiles) and coloured by the demands of the last 30 days, with the communities where demands concentrate.
+/// 诉求密度: the command centre's map of one district's or street's grids and communities, drawn from their
+/// polygons (SVG, no tiles) and coloured by the demands of the last 30 days (a community is filled when its grids
+/// have no boundary, else outlined over them), with the communities where demands concentrate.
 extension ConsoleRoutes {
     static let densityDays = 30
 
@@ -17,7 +18,7 @@ extension ConsoleRoutes {
         // A person of a district or street sees that division; the city's people choose any district or street.
         let own = actor.unitCode.count == 6 || actor.unitCode.count == 9 ? actor.unitCode : ""
         let scope = own == desk.advisor.cityCode ? "" : own
-        let mapped = units.values.filter { $0.kind == .grid && $0.boundary != nil && $0.code.hasPrefix(scope) }
+        let mapped = units.values.filter { [.grid, .community].contains($0.kind) && $0.boundary != nil && $0.code.hasPrefix(scope) }
         let choices = Set(mapped.flatMap { [String($0.code.prefix(6)), String($0.code.prefix(9))] }).filter { $0.hasPrefix(scope) }.sorted()
         let asked = request.uri.queryParameters["area"].map(String.init) ?? ""
         let area: String
@@ -34,8 +35,13 @@ extension ConsoleRoutes {
             area = busiest
         }
         let volumes = try await reports.places(under: area, from: from, through: today)
-        let grids = units.values.filter { $0.kind == .grid && $0.code.hasPrefix(area) }.sorted { $0.code < $1.code }
-        let density = DemandDensity(grids: grids.filter { $0.boundary != nil }, volumes: volumes)
+        let drawn = units.values.filter { [.grid, .community].contains($0.kind) && $0.boundary != nil && $0.code.hasPrefix(area) }
+            .sorted { $0.code < $1.code }
+        let gridded = Set(drawn.filter { $0.kind == .grid }.map { String($0.code.prefix(12)) })
+        // A community whose grids are drawn is outlined over them; one without is filled itself.
+        let (outlines, places) = (drawn.filter { $0.kind == .community && gridded.contains($0.code) },
+                                  drawn.filter { $0.kind == .grid || !gridded.contains($0.code) })
+        let density = DemandDensity(places: places, volumes: volumes)
         let title = l("近 \(Self.densityDays) 日诉求密度", "Demand density, last \(Self.densityDays) days") + " · " + (units[area]?.name ?? area)
         var html = "<section class=\"card\" id=\"density\"><h2>\(HTML.escape(title))</h2>"
         if choices.count > 1 {
@@ -46,12 +52,12 @@ extension ConsoleRoutes {
         }
         html += density.cells.isEmpty
             ? "<p class=\"meta\">\(l("尚未导入本区域的网格边界（whistle import grids 边界.geojson），下面按社区列出。", "No grid boundaries imported for this area yet (whistle import grids FILE.geojson); communities are listed below."))</p>"
-            : DensityMapSVG.render(density, label: title, l)
-        return html + hotCommunities(volumes, grids: grids, l) + "</section>"
+            : DensityMapSVG.render(density, outlines: outlines, label: title, l)
+        return html + hotCommunities(volumes, l) + "</section>"
     }
 
     /// The communities with the most demands per 10,000 residents (or the most demands, without population).
-    private func hotCommunities(_ volumes: [String: Int], grids: [OrgUnit], _ l: ConsoleLanguage) -> String {
+    private func hotCommunities(_ volumes: [String: Int], _ l: ConsoleLanguage) -> String {
         let units = desk.advisor.units
         let byCommunity = Dictionary(volumes.map { (String($0.key.prefix(12)), $0.value) }, uniquingKeysWith: +)
         let rows = byCommunity.compactMap { code, count -> (name: String, count: Int, rate: Double?)? in
@@ -66,11 +72,11 @@ extension ConsoleRoutes {
     }
 }
 
-/// Grids as SVG paths in an equirectangular projection (longitude scaled by the cosine of the latitude, fine
-/// at a district's size), filled by density class, each with its name and figures as a title.
+/// Places as SVG paths in an equirectangular projection (longitude scaled by the cosine of the latitude, fine
+/// at a district's size), filled by density class, each with its name and figures as a title; outlines on top.
 enum DensityMapSVG {
-    static func render(_ density: DemandDensity, label: String, _ l: ConsoleLanguage) -> String {
-        let points = density.cells.flatMap { $0.grid.boundary!.polygons.flatMap { $0.flatMap { $0 } } }
+    static func render(_ density: DemandDensity, outlines: [OrgUnit], label: String, _ l: ConsoleLanguage) -> String {
+        let points = (density.cells.map(\.unit) + outlines).flatMap { $0.boundary!.polygons.flatMap { $0.flatMap { $0 } } }
         let (west, east) = (points.map(\.longitude).min()!, points.map(\.longitude).max()!)
         let (south, north) = (points.map(\.latitude).min()!, points.map(\.latitude).max()!)
         let squeeze = cos((south + north) / 2 * .pi / 180)
@@ -82,10 +88,15 @@ enum DensityMapSVG {
         }
         let unit = density.measure == .perTenThousand ? l("件/万人", "per 10,000") : l("件", "demands")
         var svg = "<svg class=\"map\" viewBox=\"-2 -2 \(Int(width) + 4) \(Int(height) + 4)\" role=\"img\" aria-label=\"\(HTML.escape(label))\"><title>\(HTML.escape(label))</title>"
+        func path(_ unit: OrgUnit) -> String {
+            unit.boundary!.polygons.flatMap { $0 }.map { ring in "M" + ring.map(point).joined(separator: "L") + "Z" }.joined()
+        }
         for cell in density.cells {
-            let path = cell.grid.boundary!.polygons.flatMap { $0 }.map { ring in "M" + ring.map(point).joined(separator: "L") + "Z" }.joined()
             let figures = String(format: "%.1f", cell.value) + " " + unit
-            svg += "<path class=\"d\(cell.level)\" d=\"\(path)\" data-grid=\"\(cell.grid.code)\"><title>\(HTML.escape(cell.grid.name))：\(figures)</title></path>"
+            svg += "<path class=\"d\(cell.level)\" d=\"\(path(cell.unit))\" data-unit=\"\(cell.unit.code)\"><title>\(HTML.escape(cell.unit.name))：\(figures)</title></path>"
+        }
+        for community in outlines {
+            svg += "<path class=\"outline\" d=\"\(path(community))\" data-unit=\"\(community.code)\"><title>\(HTML.escape(community.name))</title></path>"
         }
         svg += "</svg>"
         // The legend: one swatch per class with its range.

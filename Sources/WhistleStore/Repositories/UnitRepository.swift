@@ -98,13 +98,16 @@ public struct UnitRepository: Sendable {
         }
     }
 
-    /// Sets grid boundaries from an import, all or nothing: every code must be an existing grid.
+    /// Sets grid and community boundaries from an import, all or nothing: every code must be an existing grid
+    /// (15 digits) or community (12).
     public func setBoundaries(_ grids: [(code: String, boundary: Boundary)], file: String, now: Date) async throws -> Int {
         let values = try grids.map { (code: $0.code, json: try Self.json($0.boundary)) }
         return try await store.write { db in
             let existing = try await Self.kinds(of: Set(values.map(\.code)), in: db)
             let problems = values.enumerated().compactMap { index, grid -> ImportProblem? in
-                existing[grid.code] == .grid ? nil : ImportProblem(file: file, line: index + 1, error: .gridNotFound(code: grid.code))
+                let kind: UnitKind = grid.code.count == 12 ? .community : .grid
+                return existing[grid.code] == kind ? nil
+                    : ImportProblem(file: file, line: index + 1, error: kind == .grid ? .gridNotFound(code: grid.code) : .unitNotFound(code: grid.code))
             }
             guard problems.isEmpty else { throw ImportFailed(problems: problems) }
             for grid in values {
