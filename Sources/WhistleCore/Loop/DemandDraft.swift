@@ -181,6 +181,14 @@ public struct Complainant: Sendable, Hashable, Codable {
         self.phone = phone
         self.confidential = confidential
     }
+
+    /// Whether `phone` is the one given at intake, digit by digit ("138-1234-5678" is "13812345678"): how a
+    /// resident proves the demand is theirs when tracking and rating it.
+    public func hasPhone(_ phone: String) -> Bool {
+        let digits = { (text: String) in text.filter(\.isASCIIDigit) }
+        guard let given = self.phone, !digits(phone).isEmpty else { return false }
+        return digits(given) == digits(phone)
+    }
 }
 
 /// What intake receives (受理): the demand as recorded by an agent, a grid worker or a public channel.

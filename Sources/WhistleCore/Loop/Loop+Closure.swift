@@ -60,13 +60,10 @@ extension Transition {
     }
 
     /// 评价: the complainant rates the result once the demand is closed. Only with no staff actor, and only with
-    /// the phone given at intake (compared digit by digit, so "138-1234-5678" matches "13812345678").
+    /// the phone given at intake.
     mutating func rate(phone: String, satisfaction: Satisfaction, comment: String?) throws(LoopError) {
         guard actor == nil else { throw .roleNotAllowed(action: .rate, role: actor?.role) }
-        let digits = { (text: String) in text.filter(\.isASCIIDigit) }
-        guard let given = demand.complainant.phone, !digits(phone).isEmpty, digits(given) == digits(phone) else {
-            throw .notComplainant
-        }
+        guard demand.complainant.hasPhone(phone) else { throw .notComplainant }
         try require([.closed], .rate)
         guard demand.rating == nil else { throw .alreadyRated }
         let comment = try Check.optionalText(comment, field: "comment", max: DemandDraft.Limits.note)

@@ -205,7 +205,7 @@ struct ConsoleRoutes {
         if !number.isEmpty || !phone.isEmpty {
             // The same answer for a wrong number and a wrong phone: a number alone reveals nothing.
             let demand = try await demands.demand(number: number)
-            if let demand, let given = demand.complainant.phone, Self.digits(given) == Self.digits(phone), !phone.isEmpty {
+            if let demand, demand.complainant.hasPhone(phone) {
                 found = demand
             } else {
                 form.errors["number"] = ConsoleLanguage(request)("未找到与该编号和电话对应的诉求", "No demand with this number and phone")
@@ -274,8 +274,6 @@ struct ConsoleRoutes {
             \(demand.rating.map { "<h3>\(l("您的评价", "Your rating"))</h3><p id=\"rated\">\(HTML.escape(l($0.satisfaction.nameZh, $0.satisfaction.rawValue))) · \(ConsoleBadges.time($0.at))\($0.comment.map { " · " + HTML.escape($0) } ?? "")</p>" } ?? "")</section>
             """
     }
-
-    private static func digits(_ phone: String) -> String { phone.filter(\.isNumber) }
 
     // MARK: - Sign-in
 
