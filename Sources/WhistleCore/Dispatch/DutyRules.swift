@@ -118,6 +118,9 @@ public enum UnitTarget: Sendable, Hashable, Codable, LosslessStringConvertible {
 /// an area (and everything in it) go to a primary unit with co-handlers. Rules are data with effective dates;
 /// ``DutyRouter`` picks the most specific one in force.
 public struct DutyRule: Sendable, Hashable, Codable, Identifiable, EffectiveDated {
+    /// An id for a rule added one at a time (the API, the console); imported files name their own.
+    public static func newID() -> String { "R" + UUID().uuidString.prefix(8).lowercased() }
+
     /// Stable id, named in dispatch explanations and the last tie-break.
     public var id: String
     /// A category at any level: a rule for 城乡建设 covers all its descendants.

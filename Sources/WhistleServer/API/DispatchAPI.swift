@@ -93,7 +93,7 @@ extension WhistleAPIHandler {
             return target
         }
         let rule = DutyRule(
-            id: "R" + UUID().uuidString.prefix(8).lowercased(), categoryCode: body.categoryCode, areaCode: body.areaCode,
+            id: DutyRule.newID(), categoryCode: body.categoryCode, areaCode: body.areaCode,
             primary: try target(body.primary), coHandlers: try (body.coHandlers ?? []).map(target),
             priority: body.priority ?? 0, effectiveFrom: try RequestError.day(body.effectiveFrom, "effectiveFrom"),
             effectiveUntil: try body.effectiveUntil.map { try RequestError.day($0, "effectiveUntil") }, note: body.note ?? "")

@@ -286,7 +286,7 @@ extension ConsoleRoutes {
                 if coHandlers.count != targets.count { form.errors["coHandlers"] = l("含有不是单位代码或模板的项", "has an item that is not a unit code or template") }
                 guard form.errors.isEmpty, let from, let primary, let priority else { return try await adminPage(request, form: form, status: .badRequest) }
                 try await desk.add(DutyRule(
-                    id: "R" + UUID().uuidString.prefix(8).lowercased(), categoryCode: form["categoryCode"] ?? "", areaCode: form["areaCode"] ?? "",
+                    id: DutyRule.newID(), categoryCode: form["categoryCode"] ?? "", areaCode: form["areaCode"] ?? "",
                     primary: primary, coHandlers: coHandlers, priority: priority, effectiveFrom: from, effectiveUntil: nil, note: form["note"] ?? ""), by: session.actor)
             }
         } catch let error as any DomainError {
