@@ -336,6 +336,8 @@ import WhistleStore
             #expect(limited.status == .tooManyRequests && limited.headers[.retryAfter] != nil)
             #expect(limited.headers[.contentType]?.hasPrefix("text/html") == true && limited.text.contains("request.rate_limited"))
             #expect(try await resident.post("/console/rate", ["number": "x", "phone": "1", "satisfaction": "satisfied"]).status == .tooManyRequests)
+            #expect(try await resident.get("/console/track?number=x&phone=13812345678").status == .tooManyRequests)
+            #expect(try await resident.get("/console/track").status == .ok)  // the empty form is not a lookup
         }
     }
 

@@ -33,11 +33,13 @@ struct PublicIntakeLimit: RouterMiddleware {
     }
 
     /// Anonymous intake and ratings (评价, whose number-and-phone check must not be open to guessing), through
-    /// the API and the console's public pages alike.
+    /// the API and the console's public pages alike; so is looking a demand up by number and phone.
     static let limitedPaths: Set<String> = ["/api/v1/demands", "/api/v1/ratings", "/console/submit", "/console/rate"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, Self.limitedPaths.contains(request.uri.path), RequestActor.current == nil else {
+        let limited = request.method == .post ? Self.limitedPaths.contains(request.uri.path)
+            : request.uri.path == "/console/track" && request.uri.queryParameters["phone"] != nil  // a lookup by number and phone
+        guard limited, RequestActor.current == nil else {
             return try await next(request, context)
         }
         let client = clientKey(request, context)
