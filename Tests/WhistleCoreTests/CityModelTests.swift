@@ -51,7 +51,7 @@ import Testing
             .parentMissing(code: "1", parent: "2"), .areaMissing(code: "1", area: "2"), .unitNotFound(code: "1"),
             .duplicateCode(code: "1"), .emptyName(code: "1"), .invalidPopulation("x"), .unknownKind("x"),
             .missingColumn("x"), .invalidGeometry("x"), .gridNotFound(code: "1"),
-            .kindChanged(code: "1", from: .street, to: .township), .emptyFile,
+            .kindChanged(code: "1", from: .street, to: .township), .emptyFile, .mayNotAdminister(code: "1"),
         ]
         #expect(Set(errors.map(\.code)).count == errors.count)
         for error in errors {

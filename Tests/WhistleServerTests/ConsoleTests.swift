@@ -341,6 +341,29 @@ import WhistleStore
         }
     }
 
+    /// 朝阳区's administrator adds a community to 望京 (a bad code refused beside its field, the name kept) and
+    /// changes another's population; a unit outside the district is refused.
+    @Test func unitsKeptInTheConsole() async throws {
+        try await Self.withAdministrators { client, tokens in
+            let admin = try await Browser.signIn(client, "admin")
+            let token = try await admin.csrf()
+            let edit = try await admin.get("/console/admin?section=units&q=110105026&edit=110105026001").text
+            #expect(edit.contains("value=\"望京西园一区社区\"") && edit.contains("value=\"5000\""))
+            var unit = ["_csrf": token, "code": "11010502600X", "name": "望京新社区", "kind": "community", "parentCode": "110105026", "population": "3000"]
+            let bad = try await admin.post("/console/admin/units", unit)
+            #expect(bad.status == .badRequest && bad.text.contains("id=\"code-error\"") && bad.text.contains("value=\"望京新社区\""), "\(bad.text)")
+            unit["code"] = "110105026002"
+            #expect(try await admin.post("/console/admin/units", unit).status == .seeOther)
+            let added = try await client.send(.get, "/api/v1/units/110105026002", as: tokens["supervisor"])
+            #expect(added.status == .ok && added.object["name"] as? String == "望京新社区", "\(added.text)")
+            let more = ["_csrf": token, "code": "110105026001", "name": "望京西园一区社区", "kind": "community", "parentCode": "110105026", "population": "6200"]
+            #expect(try await admin.post("/console/admin/units", more).status == .seeOther)
+            #expect(try await admin.get("/console/admin?section=units&q=110105026001").text.contains("6200"))
+            let outside = try await admin.post("/console/admin/units", ["_csrf": token, "code": "110108001", "name": "万寿路街道", "kind": "street", "parentCode": "110108"])
+            #expect(outside.status == .forbidden && outside.text.contains("id=\"code-error\""))
+        }
+    }
+
     /// The city's administrator adds a version of the loop's rules from tomorrow (one dated today is refused:
     /// rules do not apply backwards) and imports a year's holidays; both apply at once. A district's
     /// administrator gets no such forms.

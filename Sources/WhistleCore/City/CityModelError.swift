@@ -17,6 +17,8 @@ public enum CityModelError: DomainError, Equatable {
     case kindChanged(code: String, from: UnitKind, to: UnitKind)
     case unknownCalendar(String)
     case emptyFile
+    /// The unit lies outside the area the administrator keeps.
+    case mayNotAdminister(code: String)
 
     public var code: String {
         switch self {
@@ -37,6 +39,7 @@ public enum CityModelError: DomainError, Equatable {
         case .kindChanged: "unit.kind_changed"
         case .unknownCalendar: "unit.unknown_calendar"
         case .emptyFile: "import.empty_file"
+        case .mayNotAdminister: "unit.may_not_administer"
         }
     }
 
@@ -44,6 +47,7 @@ public enum CityModelError: DomainError, Equatable {
         switch self {
         case .unitNotFound: .notFound
         case .duplicateCode: .conflict
+        case .mayNotAdminister: .forbidden
         default: .invalid
         }
     }
@@ -67,6 +71,7 @@ public enum CityModelError: DomainError, Equatable {
         case let .kindChanged(code, from, to): "单位“\(code)”已存在且类型为\(from.nameZh)，不能改为\(to.nameZh)"
         case let .unknownCalendar(name): "未知的工作日历“\(name)”：应为 \(BusinessHours.named.keys.sorted().joined(separator: "、"))"
         case .emptyFile: "文件为空"
+        case let .mayNotAdminister(code): "无权维护单位“\(code)”：需要全市的管理员，或该单位所在区的管理员"
         }
     }
 
@@ -89,6 +94,7 @@ public enum CityModelError: DomainError, Equatable {
         case let .kindChanged(code, from, to): "unit \"\(code)\" exists as a \(from.rawValue) and cannot become a \(to.rawValue)"
         case let .unknownCalendar(name): "unknown working calendar \"\(name)\": use \(BusinessHours.named.keys.sorted().joined(separator: ", "))"
         case .emptyFile: "the file is empty"
+        case let .mayNotAdminister(code): "may not keep unit \"\(code)\": an administrator of the city or of its district is needed"
         }
     }
 }

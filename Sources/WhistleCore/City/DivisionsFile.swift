@@ -27,32 +27,36 @@ public enum DivisionsFile {
                 guard let position = index[column], position < record.fields.count else { return "" }
                 return record.fields[position].trimmingCharacters(in: .whitespaces)
             }
-            do {
-                let code = value("code")
-                guard let kind = UnitKind(rawValue: value("kind")) else { throw CityModelError.unknownKind(value("kind")) }
-                let name = value("name")
-                guard !name.isEmpty else { throw CityModelError.emptyName(code: code) }
-                let population: Int?
-                if value("population").isEmpty {
-                    population = nil
-                } else if let number = Int(value("population")), number >= 0 {
-                    population = number
-                } else {
-                    throw CityModelError.invalidPopulation(value("population"))
-                }
-                let parent = value("parent_code")
-                let calendar = value("calendar")
-                guard calendar.isEmpty || BusinessHours.named[calendar] != nil else { throw CityModelError.unknownCalendar(calendar) }
-                rows.append(UnitRow(line: record.line, unit: OrgUnit(
-                    code: code, name: name, kind: kind, parentCode: parent.isEmpty ? nil : parent,
-                    population: population, calendarCode: calendar.isEmpty ? nil : calendar)))
-            } catch let error as CityModelError {
-                problems.append(ImportProblem(file: file, line: record.line, error: error))
+            do throws(CityModelError) {
+                rows.append(UnitRow(line: record.line, unit: try unit(
+                    code: value("code"), name: value("name"), kind: value("kind"), parent: value("parent_code"),
+                    population: value("population"), calendar: value("calendar"))))
             } catch {
-                preconditionFailure("only CityModelError is thrown above")
+                problems.append(ImportProblem(file: file, line: record.line, error: error))
             }
         }
         return problems.isEmpty ? .success(rows) : .failure(ImportFailed(problems: problems))
+    }
+
+    /// One unit from its fields as written (a row of the file, or the console's form); how it fits the tree is
+    /// checked by ``UnitTree/validate(_:file:existing:)``.
+    public static func unit(
+        code: String, name: String, kind: String, parent: String, population: String, calendar: String
+    ) throws(CityModelError) -> OrgUnit {
+        guard let kind = UnitKind(rawValue: kind) else { throw .unknownKind(kind) }
+        guard !name.isEmpty else { throw .emptyName(code: code) }
+        let people: Int?
+        if population.isEmpty {
+            people = nil
+        } else if let number = Int(population), number >= 0 {
+            people = number
+        } else {
+            throw .invalidPopulation(population)
+        }
+        guard calendar.isEmpty || BusinessHours.named[calendar] != nil else { throw .unknownCalendar(calendar) }
+        return OrgUnit(
+            code: code, name: name, kind: kind, parentCode: parent.isEmpty ? nil : parent,
+            population: people, calendarCode: calendar.isEmpty ? nil : calendar)
     }
 }
 

@@ -8,8 +8,9 @@ import WhistleStore
 /// area they cover), the taxonomy (the city's administrators add and retire categories), the duty rules
 /// (administrators add rules and end them in their area), the holiday calendars, the deadline rules and the
 /// scoring schemes, each version with the day it took effect (the city's administrators import a year's
-/// holidays and add versions from a later day on, as JSON checked like `whistle rules set`). Units are
-/// changed by import (API or `whistle`), which validates whole files; here they are read.
+/// holidays and add versions from a later day on, as JSON checked like `whistle rules set`). Administrators add
+/// units and change a unit's name, parent, population and business hours in their area, checked like a row of
+/// a divisions file (`whistle import divisions` takes whole files).
 extension ConsoleRoutes {
     static let adminRoles: Set<Role> = [.administrator, .supervisor]
 
@@ -22,6 +23,7 @@ extension ConsoleRoutes {
     func registerAdministration(on router: Router<WhistleRequestContext>) {
         router.get("console/admin") { request, _ in try await adminPage(request, form: ConsoleForm()) }
         router.post("console/admin/people") { request, _ in try await changePeople(request) }
+        router.post("console/admin/units") { request, _ in try await saveUnit(request) }
         router.post("console/admin/taxonomy") { request, _ in try await changeTaxonomy(request) }
         router.post("console/admin/duties") { request, _ in try await changeDuties(request) }
         router.post("console/admin/rules") { request, _ in try await saveRuleVersion(request) }
@@ -41,7 +43,7 @@ extension ConsoleRoutes {
             case "calendars": calendarForm(form, session, l) + calendarSection(l)
             case "deadlines": versionForm(LoopPolicy.self, kind: "loop", form, session, l) + deadlineSection(l)
             case "schemes": versionForm(AssessmentScheme.self, kind: "assessment", form, session, l) + schemeSection(l)
-            default: unitSection(request, l)
+            default: unitSection(request, form, session, l)
             }
             return "<nav class=\"tabs\" aria-label=\"\(l("管理项目", "Sections"))\">\(tabs)</nav>\(body)"
         }
@@ -51,27 +53,84 @@ extension ConsoleRoutes {
         request.uri.queryParameters[Substring(name)].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
     }
 
-    private func unitSection(_ request: Request, _ l: ConsoleLanguage) -> String {
+    private func unitSection(_ request: Request, _ form: ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage) -> String {
         let q = query(request, "q")
-        var form = ConsoleForm()
-        form.values["q"] = q
+        var search = ConsoleForm()
+        search.values["q"] = q
+        let cityCode = desk.advisor.cityCode
         let units = desk.advisor.units.values
             .filter { q.isEmpty ? $0.parentCode == nil || $0.kind == .district : $0.code.hasPrefix(q) || $0.name.contains(q) }
             .sorted { $0.code < $1.code }
         let rows = units.prefix(200).map { unit in
-            """
-            <tr><td>\(HTML.escape(unit.code))</td><td>\(HTML.escape(unit.name))</td><td>\(HTML.escape(l(unit.kind.nameZh, unit.kind.rawValue)))</td>\
-            <td>\(HTML.escape(unit.parentCode))</td><td class="n">\(unit.population.map(String.init) ?? "")</td><td>\(unit.boundary == nil ? "" : l("有", "yes"))</td>\
-            <td><a href="/console/admin?section=people&amp;unit=\(HTML.escape(unit.code))">\(l("人员", "people"))</a></td></tr>
-            """
+            let edit = Administration.covers(unit.code, for: session.actor, cityCode: cityCode)
+                ? " · <a href=\"/console/admin?section=units&amp;q=\(HTML.escape(q))&amp;edit=\(HTML.escape(unit.code))#unit-form\">\(l("修改", "edit"))</a>" : ""
+            return """
+                <tr><td>\(HTML.escape(unit.code))</td><td>\(HTML.escape(unit.name))</td><td>\(HTML.escape(l(unit.kind.nameZh, unit.kind.rawValue)))</td>\
+                <td>\(HTML.escape(unit.parentCode))</td><td class="n">\(unit.population.map(String.init) ?? "")</td><td>\(unit.boundary == nil ? "" : l("有", "yes"))</td>\
+                <td><a href="/console/admin?section=people&amp;unit=\(HTML.escape(unit.code))">\(l("人员", "people"))</a>\(edit)</td></tr>
+                """
         }.joined()
-        return """
+        var html = """
             <form method="get" action="/console/admin" class="card inline"><input type="hidden" name="section" value="units">\
-            \(form.field("q", l("按代码或名称查找", "Find by code or name")))<button type="submit">\(l("查找", "Find"))</button></form>
+            \(search.field("q", l("按代码或名称查找", "Find by code or name")))<button type="submit">\(l("查找", "Find"))</button></form>
             <p class="meta">\(l("共 \(desk.advisor.units.count) 个单位；显示 \(min(units.count, 200)) / \(units.count)", "\(desk.advisor.units.count) units; showing \(min(units.count, 200)) of \(units.count)"))</p>
             <div class="table-wrap"><table class="list" id="units"><thead><tr><th>\(l("代码", "Code"))</th><th>\(l("名称", "Name"))</th><th>\(l("类型", "Kind"))</th>\
             <th>\(l("上级", "Parent"))</th><th>\(l("人口", "Population"))</th><th>\(l("边界", "Boundary"))</th><th></th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
+        if session.actor.role == .administrator {
+            var form = form
+            if form.values["code"] == nil, let unit = desk.advisor.units[query(request, "edit")] {
+                form.values = ["code": unit.code, "name": unit.name, "kind": unit.kind.rawValue, "parentCode": unit.parentCode ?? "",
+                               "population": unit.population.map(String.init) ?? "", "calendar": unit.calendarCode ?? ""]
+            }
+            let kinds = UnitKind.allCases.map { ($0.rawValue, l($0.nameZh, $0.rawValue)) }
+            let calendars = [("", l("本市默认", "the city's default"))] + BusinessHours.named.keys.sorted().map { ($0, $0) }
+            html += """
+                <form method="post" action="/console/admin/units" class="card" id="unit-form" novalidate>\(csrf(session))<h2>\(l("新增或修改单位", "Add or change a unit"))</h2>\(form.alert)
+                <div class="pair">\(form.field("code", l("代码", "Code"), required: true, hint: l("区划代码（6/9/12/15 位），或“区划-简称”如 110105-CGW", "a division code (6/9/12/15 digits), or area-tag such as 110105-CGW")))\
+                \(form.field("name", l("名称", "Name"), required: true))</div>
+                <div class="pair">\(form.select("kind", l("类型", "Kind"), kinds, required: true))\(form.field("parentCode", l("上级单位代码", "Parent code"), required: true))</div>
+                <div class="pair">\(form.field("population", l("常住人口（可选）", "Residents (optional)"), type: "number"))\(form.select("calendar", l("工作时间", "Business hours"), calendars))</div>
+                <button type="submit">\(l("保存", "Save"))</button></form>
+                """
+        }
+        return html
+    }
+
+    private func saveUnit(_ request: Request) async throws -> Response {
+        var form = try await ConsoleForm(request)
+        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        form.values["section"] = "units"
+        let l = ConsoleLanguage(request)
+        do {
+            let unit = try DivisionsFile.unit(
+                code: form["code"] ?? "", name: form["name"] ?? "", kind: form["kind"] ?? "", parent: form["parentCode"] ?? "",
+                population: form["population"] ?? "", calendar: form["calendar"] ?? "")
+            try await desk.save(unit, by: session.actor)
+            try await versions.reload()  // its business hours apply at once
+        } catch let failed as ImportFailed {
+            let error = failed.problems.first?.error ?? .emptyFile
+            form.errors[Self.unitField(of: error) ?? "_"] = l(error.messageZh, error.messageEn)
+            return try await adminPage(request, form: form, status: .badRequest)
+        } catch let error as CityModelError {
+            form.errors[Self.unitField(of: error) ?? "_"] = l(error.messageZh, error.messageEn)
+            return try await adminPage(request, form: form, status: error.kind == .forbidden ? .forbidden : .badRequest)
+        }
+        return HTML.redirect("/console/admin?section=units&q=\((form["code"] ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+    }
+
+    /// The unit form's field a refusal is about, if one.
+    private static func unitField(of error: CityModelError) -> String? {
+        switch error {
+        case .invalidCode, .duplicateCode, .mayNotAdminister, .areaMissing: "code"
+        case .emptyName: "name"
+        case .unknownKind, .kindChanged: "kind"
+        case .codeOutsideParent, .parentKindNotAllowed, .parentRequired, .parentMissing: "parentCode"
+        case .invalidPopulation: "population"
+        case .unknownCalendar: "calendar"
+        default: nil
+        }
     }
 
     private func peopleSection(_ request: Request, _ form: ConsoleForm, _ session: SessionRepository.Session, _ l: ConsoleLanguage) async throws -> String {

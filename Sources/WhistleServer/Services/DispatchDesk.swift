@@ -134,4 +134,12 @@ final class DispatchDesk: Service, Sendable {
         try await refresh()
         return rule
     }
+
+    /// Adds a unit, or changes one's name, parent, population or business hours (its boundary stays), in an
+    /// area the actor administers; checked against the tree like a divisions file.
+    func save(_ unit: OrgUnit, by actor: Actor) async throws {
+        guard Administration.covers(unit.code, for: actor, cityCode: advisor.cityCode) else { throw CityModelError.mayNotAdminister(code: unit.code) }
+        _ = try await UnitRepository(store: store).importUnits([UnitRow(line: 1, unit: unit)], file: "console", by: AuditActor(actor), now: clock())
+        try await refresh()
+    }
 }

@@ -27,22 +27,27 @@ final class RuleVersions: Service, Sendable {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.reload) }
             do {
-                if try await Migrator.pending(store).isEmpty { try await configuration.load(from: store) }
+                if try await Migrator.pending(store).isEmpty { try await reload() }
             } catch {
                 logger.warning("rule versions not reloaded", metadata: ["error": "\(String(reflecting: error))"])
             }
         }
     }
 
+    /// Loads what the store holds now (after a unit's business hours changed, say).
+    func reload() async throws {
+        try await configuration.load(from: store)
+    }
+
     /// Saves a version of local rules (the closed loop's, the whistle's or the assessment's) and applies it.
     func save<Policy: StoredPolicy>(_ policy: Policy, by actor: Actor) async throws {
         try await PolicyRepository(store: store).save(policy, by: AuditActor(actor), now: clock())
-        try await configuration.load(from: store)
+        try await reload()
     }
 
     /// Saves a year's holiday schedule (replacing the bundled or imported one of that year) and applies it.
     func save(_ schedule: HolidaySchedule, by actor: Actor) async throws {
         try await CalendarRepository(store: store).save(schedule, by: AuditActor(actor), now: clock())
-        try await configuration.load(from: store)
+        try await reload()
     }
 }

@@ -60,7 +60,8 @@ public struct UnitRepository: Sendable {
     /// Validates `rows` against each other and the units already stored, then inserts new units and updates
     /// existing ones, parents first, in one transaction. Throws ``ImportFailed`` naming every bad row; then
     /// nothing is written.
-    public func importUnits(_ rows: [UnitRow], file: String, now: Date) async throws -> ImportSummary {
+    /// `actor` is who saved them in the console (`nil` for a file from the command line).
+    public func importUnits(_ rows: [UnitRow], file: String, by actor: AuditActor? = nil, now: Date) async throws -> ImportSummary {
         try await store.write { db in
             let referenced = Set(rows.flatMap { [$0.unit.code, $0.unit.parentCode, $0.unit.areaCode].compactMap(\.self) })
             let existing = try await Self.kinds(of: referenced, in: db)
@@ -92,8 +93,9 @@ public struct UnitRepository: Sendable {
             let updated = rows.count { existing[$0.unit.code] != nil }
             let summary = ImportSummary(inserted: rows.count - updated, updated: updated)
             try await AuditLog.append([AuditEntry(
-                subjectType: "import", subjectID: file, kind: "units.imported", at: now,
-                details: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)"])], engine: store.engine, in: db)
+                subjectType: "import", subjectID: file, kind: "units.imported", at: now, actor: actor,
+                details: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)", "codes": rows.map(\.unit.code).prefix(20).joined(separator: " ")])],
+                engine: store.engine, in: db)
             return summary
         }
     }
