@@ -69,7 +69,7 @@ import WhistleTestSupport
             _ = try await UnitRepository(store: store).importUnits(rows, file: "c.csv", now: Date(timeIntervalSince1970: 1_790_000_000))
             let entries = try await store.read { try await AuditLog.entries(subjectType: "import", subjectID: "c.csv", in: $0) }
             #expect(entries.map(\.kind) == ["units.imported"])
-            #expect(entries.first?.details == ["inserted": "2", "updated": "0"])
+            #expect(entries.first?.details == ["inserted": "2", "updated": "0", "codes": "110000 110105"])
         }
     }
 }

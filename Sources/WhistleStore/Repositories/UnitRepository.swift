@@ -92,9 +92,11 @@ public struct UnitRepository: Sendable {
             }
             let updated = rows.count { existing[$0.unit.code] != nil }
             let summary = ImportSummary(inserted: rows.count - updated, updated: updated)
+            var details = ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)"]
+            // A few units (a console edit, a short file) are named; a whole city's file is named by the file.
+            if rows.count <= 20 { details["codes"] = rows.map(\.unit.code).joined(separator: " ") }
             try await AuditLog.append([AuditEntry(
-                subjectType: "import", subjectID: file, kind: "units.imported", at: now, actor: actor,
-                details: ["inserted": "\(summary.inserted)", "updated": "\(summary.updated)", "codes": rows.map(\.unit.code).prefix(20).joined(separator: " ")])],
+                subjectType: "import", subjectID: file, kind: "units.imported", at: now, actor: actor, details: details)],
                 engine: store.engine, in: db)
             return summary
         }
