@@ -264,7 +264,7 @@ import WhistleStore
             #expect(bad.status == .badRequest && bad.text.contains("id=\"period-error\"") && bad.text.contains("value=\"2026-13\""))
             #expect(try await Browser.signIn(client, "cgw").get("/console/reports").status == .forbidden)
 
-            for section in ["units", "taxonomy", "duties", "calendars", "deadlines", "schemes"] {
+            for section in ["units", "taxonomy", "duties", "calendars", "deadlines", "whistle", "schemes"] {
                 let page = try await supervisor.get("/console/admin?section=\(section)")
                 #expect(page.status == .ok && page.text.contains("aria-current=\"page\">"), "\(section)")
             }
@@ -386,6 +386,15 @@ import WhistleStore
             #expect(try await city.post("/console/admin/rules", ["_csrf": token, "kind": "loop", "document": stricter]).status == .seeOther)
             let policies = try await client.send(.get, "/api/v1/policies", as: tokens["supervisor"])
             #expect(policies.text.contains(tomorrow) && policies.text.contains("0.6"), "\(policies.text)")
+
+            // The whistle's rules likewise: a wider sign-in radius from tomorrow.
+            let whistlePage = try await city.get("/console/admin?section=whistle").text
+            let whistleRules = try #require(whistlePage.firstMatch(of: /<textarea id="document"[^>]*>([^<]+)<\/textarea>/).map { String($0.1) })
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+            let wider = try #require(whistleRules.firstMatch(of: /"signInRadiusMetres" : [0-9.]+/)).output
+            #expect(try await city.post("/console/admin/rules", ["_csrf": token, "kind": "whistle",
+                                                                 "document": whistleRules.replacingOccurrences(of: wider, with: "\"signInRadiusMetres\" : 777")]).status == .seeOther)
+            #expect(try await city.get("/console/admin?section=whistle").text.contains("777 米"))
 
             let year = """
                 {"year": 2027, "source": "测试用安排", "holidays": [{"nameZh": "元旦", "nameEn": "New Year's Day", "firstDay": "2027-01-01", "lastDay": "2027-01-03"}], "makeUpWorkdays": []}

@@ -6,8 +6,8 @@ import WhistleStore
 
 /// 系统管理: the city's units, a unit's people (an administrator adds people and grants or ends roles in the
 /// area they cover), the taxonomy (the city's administrators add and retire categories), the duty rules
-/// (administrators add rules and end them in their area), the holiday calendars, the deadline rules and the
-/// scoring schemes, each version with the day it took effect (the city's administrators import a year's
+/// (administrators add rules and end them in their area), the holiday calendars, the deadline rules, the
+/// whistle's rules and the scoring schemes, each version with the day it took effect (the city's administrators import a year's
 /// holidays and add versions from a later day on, as JSON checked like `whistle rules set`). Administrators add
 /// units and change a unit's name, parent, population and business hours in their area, checked like a row of
 /// a divisions file (`whistle import divisions` takes whole files).
@@ -17,7 +17,7 @@ extension ConsoleRoutes {
     private static let sections: [(key: String, zh: String, en: String)] = [
         ("units", "单位", "Units"), ("people", "人员与角色", "People and roles"), ("taxonomy", "分类", "Taxonomy"),
         ("duties", "职责清单与派单规则", "Duty rules"), ("calendars", "工作日历", "Calendars"),
-        ("deadlines", "办理时限", "Deadline rules"), ("schemes", "考核方案", "Scoring schemes"),
+        ("deadlines", "办理时限", "Deadline rules"), ("whistle", "吹哨规则", "Whistle rules"), ("schemes", "考核方案", "Scoring schemes"),
     ]
 
     func registerAdministration(on router: Router<WhistleRequestContext>) {
@@ -42,6 +42,7 @@ extension ConsoleRoutes {
             case "duties": dutySection(form, session, l)
             case "calendars": calendarForm(form, session, l) + calendarSection(l)
             case "deadlines": versionForm(LoopPolicy.self, kind: "loop", form, session, l) + deadlineSection(l)
+            case "whistle": versionForm(WhistlePolicy.self, kind: "whistle", form, session, l) + whistleSection(l)
             case "schemes": versionForm(AssessmentScheme.self, kind: "assessment", form, session, l) + schemeSection(l)
             default: unitSection(request, form, session, l)
             }
@@ -406,6 +407,19 @@ extension ConsoleRoutes {
         }.joined()
     }
 
+    private func whistleSection(_ l: ConsoleLanguage) -> String {
+        configuration.policies.whistle.sorted { $0.effectiveFrom > $1.effectiveFrom }.map { policy in
+            let minutes = WhistleType.allCases.map { type in
+                "<li>\(HTML.escape(l(type.nameZh, type.rawValue)))：\(policy.reportInMinutes[type].map { l("\($0) 分钟内报到", "report in within \($0) min") } ?? "—")</li>"
+            }.joined()
+            return """
+                <section class="card"><h2>\(l("自 \(policy.effectiveFrom) 起", "From \(policy.effectiveFrom)"))</h2><ul>\(minutes)
+                <li>\(l("现场签到距离", "Sign-in within"))：\(Int(policy.signInRadiusMetres)) \(l("米", "m"))</li>
+                <li>\(l("评分（及时、尽力、效果）每项", "Scores (timeliness, effort, result), each"))：\(policy.scoreMin)–\(policy.scoreMax)</li></ul></section>
+                """
+        }.joined()
+    }
+
     private func schemeSection(_ l: ConsoleLanguage) -> String {
         configuration.assessmentSchemes.sorted { $0.effectiveFrom > $1.effectiveFrom }.map { scheme in
             func share(_ value: Double) -> String { String(format: "%.2f", value) }
@@ -431,7 +445,11 @@ extension ConsoleRoutes {
         guard Administration.keepsCityRules(session.actor, cityCode: desk.advisor.cityCode) else { return "" }
         var form = form
         if form.values["document"] == nil || form.values["kind"] != kind {
-            let newest: (any StoredPolicy)? = kind == "loop" ? configuration.policies.loop.last : configuration.assessmentSchemes.max { $0.effectiveFrom < $1.effectiveFrom }
+            let newest: (any StoredPolicy)? = switch kind {
+            case "loop": configuration.policies.loop.max { $0.effectiveFrom < $1.effectiveFrom }
+            case "whistle": configuration.policies.whistle.max { $0.effectiveFrom < $1.effectiveFrom }
+            default: configuration.assessmentSchemes.max { $0.effectiveFrom < $1.effectiveFrom }
+            }
             form.values["document"] = newest.flatMap { Self.template($0, from: CalendarDay(beijing: clock()).adding(days: 1)) } ?? ""
             form.errors = [:]
         }
@@ -455,15 +473,15 @@ extension ConsoleRoutes {
         guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
         guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
         let l = ConsoleLanguage(request)
-        let kind = form["kind"] == "assessment" ? "assessment" : "loop"
-        form.values["section"] = kind == "loop" ? "deadlines" : "schemes"
+        let kind = ["assessment", "whistle"].contains(form["kind"] ?? "") ? form["kind"]! : "loop"
+        form.values["section"] = ["loop": "deadlines", "whistle": "whistle", "assessment": "schemes"][kind]!
         guard Administration.keepsCityRules(session.actor, cityCode: desk.advisor.cityCode) else { throw DispatchAccessError.mayNotEditTaxonomy }
         let data = Data((form.values["document"] ?? "").utf8)
         do {
-            if kind == "loop" {
-                try await save(try JSONDecoder().decode(LoopPolicy.self, from: data), &form, session, l)
-            } else {
-                try await save(try JSONDecoder().decode(AssessmentScheme.self, from: data), &form, session, l)
+            switch kind {
+            case "loop": try await save(try JSONDecoder().decode(LoopPolicy.self, from: data), &form, session, l)
+            case "whistle": try await save(try JSONDecoder().decode(WhistlePolicy.self, from: data), &form, session, l)
+            default: try await save(try JSONDecoder().decode(AssessmentScheme.self, from: data), &form, session, l)
             }
         } catch let error as any DomainError {
             form.errors["document"] = l(error.messageZh, error.messageEn)
