@@ -50,6 +50,16 @@ extension ConsoleRoutes {
         }
     }
 
+    /// A posted administration form: the signed-in person's, its CSRF token checked, kept for `section`'s page
+    /// should it come back with errors; `nil` when nobody is signed in.
+    private func posted(_ request: Request, section: String) async throws -> (form: ConsoleForm, session: SessionRepository.Session)? {
+        guard let session = signedIn(request) else { return nil }
+        var form = try await ConsoleForm(request)
+        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        form.values["section"] = section
+        return (form, session)
+    }
+
     private func query(_ request: Request, _ name: String) -> String {
         request.uri.queryParameters[Substring(name)].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
     }
@@ -99,10 +109,7 @@ extension ConsoleRoutes {
     }
 
     private func saveUnit(_ request: Request) async throws -> Response {
-        var form = try await ConsoleForm(request)
-        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
-        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
-        form.values["section"] = "units"
+        guard case (var form, let session)? = try await posted(request, section: "units") else { return HTML.redirect("/console/login") }
         let l = ConsoleLanguage(request)
         do {
             let unit = try DivisionsFile.unit(
@@ -180,11 +187,8 @@ extension ConsoleRoutes {
     }
 
     private func changePeople(_ request: Request) async throws -> Response {
-        var form = try await ConsoleForm(request)
-        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
-        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        guard case (var form, let session)? = try await posted(request, section: "people") else { return HTML.redirect("/console/login") }
         let l = ConsoleLanguage(request)
-        form.values["section"] = "people"
         let unit = form["unitCode"] ?? ""
         let personID = form["personId"] ?? ""
         guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
@@ -245,10 +249,7 @@ extension ConsoleRoutes {
     }
 
     private func changeTaxonomy(_ request: Request) async throws -> Response {
-        var form = try await ConsoleForm(request)
-        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
-        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
-        form.values["section"] = "taxonomy"
+        guard case (var form, let session)? = try await posted(request, section: "taxonomy") else { return HTML.redirect("/console/login") }
         let l = ConsoleLanguage(request)
         let code = form["code"] ?? ""
         let change: CategoryChange = form["action"] == "retire" ? .retire(code: code) : .add(category: WhistleCore.Category(
@@ -314,10 +315,7 @@ extension ConsoleRoutes {
     }
 
     private func changeDuties(_ request: Request) async throws -> Response {
-        var form = try await ConsoleForm(request)
-        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
-        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
-        form.values["section"] = "duties"
+        guard case (var form, let session)? = try await posted(request, section: "duties") else { return HTML.redirect("/console/login") }
         let l = ConsoleLanguage(request)
         func day(_ name: String) -> CalendarDay? {
             guard let text = form[name], let day = CalendarDay(text) else {
@@ -469,9 +467,7 @@ extension ConsoleRoutes {
     }
 
     private func saveRuleVersion(_ request: Request) async throws -> Response {
-        var form = try await ConsoleForm(request)
-        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
-        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        guard case (var form, let session)? = try await posted(request, section: "deadlines") else { return HTML.redirect("/console/login") }
         let l = ConsoleLanguage(request)
         let kind = ["assessment", "whistle"].contains(form["kind"] ?? "") ? form["kind"]! : "loop"
         form.values["section"] = ["loop": "deadlines", "whistle": "whistle", "assessment": "schemes"][kind]!
@@ -525,11 +521,8 @@ extension ConsoleRoutes {
     }
 
     private func importCalendar(_ request: Request) async throws -> Response {
-        var form = try await ConsoleForm(request)
-        guard let session = signedIn(request) else { return HTML.redirect("/console/login") }
-        guard form["_csrf"] == session.csrfToken else { throw SessionError.csrfMismatch }
+        guard case (var form, let session)? = try await posted(request, section: "calendars") else { return HTML.redirect("/console/login") }
         let l = ConsoleLanguage(request)
-        form.values["section"] = "calendars"
         guard Administration.keepsCityRules(session.actor, cityCode: desk.advisor.cityCode) else { throw DispatchAccessError.mayNotEditTaxonomy }
         let text = form["schedule"] ?? ""
         do {
