@@ -337,7 +337,7 @@ struct Calendar: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a year's holiday schedule (JSON as in Resources/calendars, or iCalendar .ics); running servers apply it within dispatch.reload seconds.",
+            abstract: "Import a year's holiday schedule (JSON as in Resources/calendars, or iCalendar .ics); running servers apply it within dispatch.reload seconds and retime the open demands.",
             discussion: "iCalendar: all-day events; a SUMMARY with 补班/上班 marks a make-up working day, anything else a holiday.")
 
         @OptionGroup var database: DatabaseOptions

@@ -514,6 +514,7 @@ extension ConsoleRoutes {
         return """
             <details class="card"\(form.errors.isEmpty ? "" : " open")><summary>\(l("导入一年的节假日安排", "Import a year's holidays"))</summary>
             <form method="post" action="/console/admin/calendars" novalidate>\(csrf(session))\(form.alert)
+            <p class="meta">\(l("导入或替换后，所有在办诉求的时限提醒（黄灯、超期、督办）将按新日历自动重新计算。", "After an import or replacement, the deadline timers of every open demand (yellow, overdue, supervision) are recomputed on the new calendar."))</p>
             \(form.field("schedule", l("节假日安排（JSON 或 iCalendar）", "Holiday schedule (JSON or iCalendar)"), type: "textarea", required: true, attributes: "spellcheck=\"false\" class=\"code\""))
             <div class="pair">\(form.field("year", l("年份（iCalendar 必填）", "Year (for iCalendar)"), type: "number"))\(form.field("source", l("依据（国务院办公厅通知）", "Source (the State Council notice)")))</div>
             <button type="submit">\(l("导入", "Import"))</button></form></details>

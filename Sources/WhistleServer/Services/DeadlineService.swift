@@ -3,8 +3,9 @@ import Logging
 import ServiceLifecycle
 import WhistleStore
 
-/// Fires deadline timers (a demand's yellow, overdue + urge, supervision; a whistle's report-in) as they fall due. Durable: timers are rows,
-/// and firing one and recording its effect commit together, so a restart neither loses nor repeats one.
+/// Fires deadline timers (a demand's yellow, overdue + urge, supervision; a whistle's report-in; retiming after a
+/// holiday schedule import) as they fall due. Durable: timers are rows, and firing one and recording its effect
+/// commit together, so a restart neither loses nor repeats one.
 /// Several servers on one PostgreSQL share the work (`FOR UPDATE SKIP LOCKED`).
 struct DeadlineService: Service {
     let sweep: DeadlineSweep
@@ -34,8 +35,8 @@ struct DeadlineService: Service {
                 let fired = try await sweep.fire(
                     at: now, limit: batch, rules: configuration.rules(at: now), whistlePolicy: configuration.whistlePolicy(at: now))
                 if fired > 0 { logger.info("deadline timers fired", metadata: ["count": "\(fired)"]) }
-                // A full batch means more may be due: sweep again at once.
-                if fired == batch { continue }
+                // Something fired, so more may be due (a full batch, a retiming's next batch): sweep again at once.
+                if fired > 0 { continue }
             } catch {
                 logger.error("deadline sweep failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
             }

@@ -10,7 +10,8 @@ public struct CalendarRepository: Sendable {
     public init(store: any Store) { self.store = store }
 
     /// Stores (or replaces) a year's schedule; the replacement is audited with the source of both and who
-    /// imported it in the console (`actor`; `nil` from the command line).
+    /// imported it in the console (`actor`; `nil` from the command line). The deadline service then retimes
+    /// the open demands (``Retiming``).
     public func save(_ schedule: HolidaySchedule, by actor: AuditActor? = nil, now: Date) async throws {
         let document = String(decoding: schedule.jsonData(), as: UTF8.self)
         try await store.write { db in
@@ -25,6 +26,9 @@ public struct CalendarRepository: Sendable {
             if let previous { details["replaced"] = previous }
             try await AuditLog.append([AuditEntry(subjectType: "calendar", subjectID: String(schedule.year), kind: "calendar.imported", at: now, actor: actor, details: details)],
                                       engine: store.engine, in: db)
+            // The open demands' deadlines follow (a newer import of the year restarts the walk).
+            let retiming = try Retiming.start(year: schedule.year, importedAt: now)
+            try await TimerQueue.schedule([retiming], for: retiming.subjectID, in: db)
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import WhistleCore
 
-/// What the deadline service does each sweep: fires the due timers of demands (yellow, overdue, supervision)
-/// and of whistles (report-in), oldest first, in one transaction.
+/// What the deadline service does each sweep: fires the due timers of demands (yellow, overdue, supervision),
+/// of whistles (report-in) and of retiming after a holiday schedule import, oldest first, in one transaction.
 public struct DeadlineSweep: Sendable {
     let store: any Store
 
@@ -15,9 +15,12 @@ public struct DeadlineSweep: Sendable {
             for scheduled in due {
                 // Marked first: deciding reschedules the subject's pending timers, which would drop this one.
                 try await TimerQueue.markFired(scheduled.key, at: now, in: db)
-                if scheduled.kind == WhistleTimer.kind {
+                switch scheduled.kind {
+                case WhistleTimer.kind:
                     try await WhistleRepository.fire(scheduled, at: now, policy: whistlePolicy, engine: store.engine, in: db)
-                } else {
+                case Retiming.kind:
+                    try await Retiming.fire(scheduled, at: now, rules: rules, engine: store.engine, in: db)
+                default:
                     try await DemandRepository.fire(scheduled, at: now, rules: rules, engine: store.engine, in: db)
                 }
             }

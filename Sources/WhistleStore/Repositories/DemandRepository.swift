@@ -271,8 +271,13 @@ public struct DemandRepository: Sendable {
         if !eventsAlreadyLogged {
             try await AuditLog.append(decision.events.map(\.auditEntry), engine: engine, in: db)
         }
-        try await project(decision.demand.orders.map { ($0, decision.demand.id) }, in: db)
-        try await TimerQueue.schedule(try timers(of: decision.demand, rules: rules), for: decision.demand.id, in: db)
+        try await retime(decision.demand, rules: rules, in: db)
+    }
+
+    /// What the demand's state implies under `rules`, rewritten: the orders' projection and the pending timers.
+    static func retime(_ demand: Demand, rules: LoopRules, in db: any SQLDatabase) async throws {
+        try await project(demand.orders.map { ($0, demand.id) }, in: db)
+        try await TimerQueue.schedule(try timers(of: demand, rules: rules), for: demand.id, in: db)
     }
 
     /// The deadline timers the demand's state calls for.

@@ -36,13 +36,16 @@ public enum TimerQueue {
         for key in pending where !wanted.contains(key) {
             try await db.raw("DELETE FROM timers WHERE key = \(bind: key) AND fired_at IS NULL").run()
         }
-        for timer in timers {
-            try await db.raw("""
-                INSERT INTO timers (key, subject_id, kind, due_at, payload) VALUES
-                (\(bind: timer.key), \(bind: timer.subjectID), \(bind: timer.kind), \(bind: timer.dueAt.millisecondsSince1970), \(bind: timer.payload))
-                ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload WHERE timers.fired_at IS NULL
-                """).run()
-        }
+        for timer in timers { try await add(timer, in: db) }
+    }
+
+    /// Adds a timer, or moves it if it has not fired; the subject's other timers are left alone.
+    public static func add(_ timer: ScheduledTimer, in db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO timers (key, subject_id, kind, due_at, payload) VALUES
+            (\(bind: timer.key), \(bind: timer.subjectID), \(bind: timer.kind), \(bind: timer.dueAt.millisecondsSince1970), \(bind: timer.payload))
+            ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload WHERE timers.fired_at IS NULL
+            """).run()
     }
 
     /// Locks and returns up to `limit` due, unfired timers, earliest first.

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import WhistleCore
+@testable import WhistleStore
+import WhistleTestSupport
+
+/// A deadline whose supervision falls in a year with no holiday schedule gets no supervision timer; once the
+/// year is imported, the deadline service retimes the open demands, but only with rules that hold the new
+/// schedule (a server that has not reloaded yet waits), and audits the walk when it is done.
+@Suite struct RetimingTests {
+    typealias S = DemandScenarioTests
+
+    /// Beijing wall-clock time on a day of December 2026.
+    static func december(_ day: Int, _ hour: Int, _ minute: Int = 0) -> Date { DemandRepositoryTests.at(hour, minute, days: 295 + day - 22) }
+
+    /// A made-up 2027 schedule: only 元旦 (the State Council's notice is not out when this is written).
+    static let schedule2027 = try! HolidaySchedule(
+        year: 2027, source: "test: 元旦 only", holidays: [Holiday(nameZh: "元旦", nameEn: "New Year's Day",
+                                                                   firstDay: CalendarDay(year: 2027, month: 1, day: 1)!,
+                                                                   lastDay: CalendarDay(year: 2027, month: 1, day: 1)!)],
+        makeUpWorkdays: [])
+
+    static let rulesWith2027: LoopRules = LoopRules.beijingDefault(calendar: try! WorkingCalendar(
+        schedules: S.rules.calendar(forUnit: S.cgw).schedules + [schedule2027], businessHours: .governmentOffice))
+
+    @Test(arguments: TestDatabase.engines)
+    func importedYearRetimesOpenDemands(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await S.seed(store)
+            var c = try await Drive.receive(S.draft(), by: S.agent, at: Self.december(22, 9), in: store)
+            try await c.step(.dispatch(primary: S.cgw, coHandlers: [], deadlineClass: "general", categoryCode: "05-0113"),
+                             by: S.dispatcher, at: Self.december(22, 9, 10), gains: [.demandDispatched, .orderDispatched])
+            // 7 working days: 23, 24, 25, 28, 29, 30, 31. Supervision a working day later is in 2027: no timer.
+            #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-12-31 17:30")
+            #expect(try await c.pendingTimers()["1/resolution/supervise/1"] == nil)
+
+            let imported = Self.december(22, 10)
+            try await CalendarRepository(store: store).save(Self.schedule2027, now: imported)
+            let sweep = DeadlineSweep(store: store)
+            // Rules without the new year (this server has not reloaded yet): the walk waits.
+            #expect(try await sweep.fire(at: imported, limit: 10, rules: S.rules, whistlePolicy: .default) == 1)
+            #expect(try await c.pendingTimers()["1/resolution/supervise/1"] == nil)
+            #expect(try await sweep.fire(at: imported.addingTimeInterval(1), limit: 10, rules: Self.rulesWith2027, whistlePolicy: .default) == 0)
+
+            var now = imported.addingTimeInterval(Retiming.reloadWait)
+            var firings = 0
+            while try await sweep.fire(at: now, limit: 10, rules: Self.rulesWith2027, whistlePolicy: .default) > 0 {
+                firings += 1
+                now.addTimeInterval(1)
+            }
+            #expect(firings == Retiming.statuses.count)
+            // Thu 12-31 17:30 + 1 working day: Fri 01-01 is 元旦, so Mon 01-04 17:30.
+            #expect(try await c.pendingTimers()["1/resolution/supervise/1"] == "2027-01-04 17:30")
+            let audit = try await store.read { try await AuditLog.entries(subjectType: "calendar", subjectID: "2027", in: $0) }
+            #expect(audit.map(\.kind) == ["calendar.imported", "calendar.retimed"])
+            #expect(audit.last?.details["openDemands"] == "1")
+        }
+    }
+}
