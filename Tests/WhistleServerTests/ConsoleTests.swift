@@ -156,6 +156,42 @@ import WhistleStore
         }
     }
 
+    /// The command centre's traffic lights follow the clock: an order dispatched on Monday is counted yellow on
+    /// the Wednesday of the next week (its deadline that evening) and listed with its deadline, then red.
+    @Test func commandCentreCountsYellowAndRedLights() async throws {
+        let clock = WhistlesAPITests.TestClock()
+        let settings = Self.settings.merging(["deadlines.interval": 0.05]) { $1 }
+        try await TestApp.withClient(people: TestApp.people, settings: settings, clock: { clock() }, prepare: Self.prepare) { client, _ in
+            let submitted = try await Browser(client: client).post(
+                "/console/submit", ["type": "complaint", "content": "望京西园一区门口井盖缺失", "address": "望京西园一区", "phone": "13812345678"])
+            let number = try #require(submitted.text.firstMatch(of: /id="number">([0-9-]+)</).map { String($0.1) })
+            let dispatcher = try await Browser.signIn(client, "dispatcher")
+            let id = try #require(try await dispatcher.get("/console/queue").text.firstMatch(of: /id="d-([0-9a-f-]+)"/).map { String($0.1) })
+            #expect(try await dispatcher.post("/console/demands/\(id)/dispatch",
+                                              ["_csrf": try await dispatcher.csrf(), "primaryUnit": "110105-CGW", "deadlineClass": "general"]).status == .seeOther)
+            func figures() async throws -> (yellow: String?, red: String?, page: String) {
+                // Signed in afresh each time: days pass, and sessions expire.
+                let page = try await Browser.signIn(client, "supervisor").get("/console/command").text
+                return (page.firstMatch(of: /id="yellow-now">([0-9]+)</).map { String($0.1) },
+                        page.firstMatch(of: /id="overdue-now">([0-9]+)</).map { String($0.1) }, page)
+            }
+            #expect(try await figures().yellow == "0")
+            clock.set(9 * 24 + 9, 0)  // Wed 03-11 09:00; 7 working days: due 17:30 today
+            let yellow = try await figures()
+            #expect(yellow.yellow == "1" && yellow.red == "0")
+            let dueSoon = try #require(yellow.page.firstMatch(of: /id="due-soon">(.*?)<\/section>/).map { String($0.1) })
+            #expect(dueSoon.contains(number) && dueSoon.contains("2026-03-11 17:30"), "\(dueSoon)")
+            clock.set(9 * 24 + 18, 0)
+            // Red by the clock at once; the deadline service marks it overdue within its interval.
+            var red = try await figures()
+            for _ in 0..<100 where red.red != "1" {
+                try await Task.sleep(for: .milliseconds(50))
+                red = try await figures()
+            }
+            #expect(red.yellow == "0" && red.red == "1")
+        }
+    }
+
     /// 城管委 notes progress and asks for more time, which the centre grants; then asks to return the order with
     /// its leader's approval, which the centre grants as its own dispatch error and re-dispatches to 交通委.
     @Test func requestsAndRulingsThroughTheConsole() async throws {

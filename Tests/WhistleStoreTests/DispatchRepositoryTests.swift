@@ -1,4 +1,5 @@
 import Foundation
+import SQLKit
 import Testing
 import WhistleCore
 @testable import WhistleStore
@@ -202,9 +203,9 @@ import WhistleTestSupport
             // A month later the deadline service has marked the other two overdue and supervised them.
             _ = try await DeadlineSweep(store: store).fire(at: Loop.at(9, days: 30), limit: 100, rules: Loop.rules, whistlePolicy: .default)
             let overdue = try await reports.orders(.overdue, limit: 10)
-            #expect(overdue.count == 2 && Set(overdue.oldest.map(\.demand.id)) == Set(ids.dropFirst()))
+            #expect(overdue.count == 2 && Set(overdue.first.map(\.demand.id)) == Set(ids.dropFirst()))
             let supervised = try await reports.orders(.supervised, limit: 1)
-            #expect(supervised.count == 2 && supervised.oldest.count == 1)
+            #expect(supervised.count == 2 && supervised.first.count == 1)
 
             // The third reports its result, late: no longer pending, so no longer 超期待处置.
             let third = try await order(ids[2])
@@ -212,7 +213,57 @@ import WhistleTestSupport
             _ = try await demands.apply(.reportResult(order: third, summary: "已处理"), to: ids[2], expectedVersion: nil, by: Loop.handler,
                                         at: Loop.at(10, days: 30), rules: Loop.rules)
             let second = try await order(ids[1])
-            #expect(try await reports.orders(.overdue, limit: 10).oldest.map(\.order.id) == [second])
+            #expect(try await reports.orders(.overdue, limit: 10).first.map(\.order.id) == [second])
+        }
+    }
+
+    /// 黄灯 by the clock: an order counts from its yellow instant until its deadline (the deadline service's
+    /// marking is not awaited), nearest deadline first. Migration 19 fills the
+    /// same instants from the timers of orders stored before it.
+    @Test(arguments: TestDatabase.engines)
+    func yellowLightsByTheClock(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            let demands = DemandRepository(store: store)
+            var dispatched: [Demand] = []
+            for day in 0..<3 {
+                let id = try await demands.receive(Loop.draft(), idempotencyKey: nil, by: Loop.agent, at: Loop.at(9, days: day), rules: Loop.rules).demand.id
+                dispatched.append(try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: id, expectedVersion: nil,
+                                                          by: Loop.dispatcher, at: Loop.at(9, 5, days: day), rules: Loop.rules))
+            }
+            let lights = dispatched.map { DemandRepository.ResolutionLight.of(WhistleCore.Loop.dueTimers($0, rules: Loop.rules))[$0.orders[0].id]! }
+            #expect(lights[0].yellowAt < lights[1].yellowAt && lights[1].yellowAt < lights[0].dueAt && lights[0].dueAt < lights[2].yellowAt)
+            let reports = ReportRepository(store: store)
+            func yellow(at instant: Date) async throws -> [String] {
+                let found = try await reports.orders(.yellow(at: instant), limit: 10)
+                #expect(found.count == found.first.count)
+                return found.first.map(\.demand.id)
+            }
+            #expect(try await yellow(at: lights[0].yellowAt.addingTimeInterval(-60)).isEmpty)
+            #expect(try await yellow(at: lights[1].yellowAt) == [dispatched[0].id, dispatched[1].id])
+            // Past the first deadline: red, whether or not the deadline service has marked it yet.
+            let late = lights[0].dueAt.addingTimeInterval(60)
+            #expect(try await yellow(at: late) == [dispatched[1].id])
+            _ = try await DeadlineSweep(store: store).fire(at: late, limit: 100, rules: Loop.rules, whistlePolicy: .default)
+            #expect(try await reports.orders(.overdue, limit: 10).first.map(\.demand.id) == [dispatched[0].id])
+            #expect(try await yellow(at: late) == [dispatched[1].id])
+
+            // Migration 19 computes the same columns from the timers.
+            func columns() async throws -> [String] {
+                try await store.read { db in
+                    try await db.raw("SELECT id, yellow_at, due_at FROM work_orders ORDER BY id").all().map {
+                        "\(try $0.decode(column: "id", as: String.self)) \(try $0.decode(column: "yellow_at", as: Int64?.self) ?? 0) \(try $0.decode(column: "due_at", as: Int64?.self) ?? 0)"
+                    }
+                }
+            }
+            let projected = try await columns()
+            #expect(projected.filter { $0.hasSuffix(" 0 0") }.count == 1, "the overdue order has no yellow instant")
+            try await store.write { db in
+                try await db.raw("UPDATE work_orders SET yellow_at = NULL, due_at = NULL").run()
+                for statement in Migration.lights.statements(engine) where statement.hasPrefix("UPDATE") {
+                    try await db.raw(SQLQueryString(statement)).run()
+                }
+            }
+            #expect(try await columns() == projected)
         }
     }
 }

@@ -182,6 +182,7 @@ with sync_playwright() as p:
     leader = sign_in("leader")
     visit(leader, "/console/command", "17-command-centre")
     assert int(leader.inner_text("#received-today")) >= 1 and leader.locator("svg.chart rect").count() >= 14
+    assert leader.inner_text("#yellow-now").isdigit() and leader.locator("#due-soon h2").count() == 1
     visit(leader, "/console/command?area=110105026", "17b-command-centre-map")
     assert leader.locator("svg.map path").count() >= 10 and "望京街道" in leader.inner_text("#density h2")
     assert leader.locator("svg.map path[class=d0]").count() < leader.locator("svg.map path").count()  # the resident's grid

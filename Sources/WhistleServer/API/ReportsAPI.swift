@@ -56,7 +56,7 @@ public enum Bulletins {
             previousVolumes: try await reports.volumes(from: period.previousFirstDay, through: period.previousLastDay),
             tallies: try await reports.tallies(from: period.firstDay, through: period.lastDay),
             previousTallies: try await reports.tallies(from: period.previousFirstDay, through: period.previousLastDay),
-            overdue: overdue.oldest, supervised: supervised.oldest, overdueNow: overdue.count, supervisedNow: supervised.count,
+            overdue: overdue.first, supervised: supervised.first, overdueNow: overdue.count, supervisedNow: supervised.count,
             whistles: WhistleFigures.summarise(raised, demandsInPeriod: (volumes[.channel] ?? [:]).values.reduce(0, +)),
             units: units, categoryNames: Dictionary(taxonomy.categories.map { ($0.code, $0.name) }, uniquingKeysWith: { $1 })))
     }

@@ -3,9 +3,10 @@ import Hummingbird
 import WhistleCore
 import WhistleStore
 
-/// 指挥中心: today's figures, the orders overdue and under supervision now, the whistle board (live), the
-/// map of demand density (see ConsoleMap.swift), the streets' ranking of the assessment period in progress, and the demands of the last fortnight and of the
-/// last six periods, as charts drawn here (SVG).
+/// 指挥中心: today's figures, the traffic lights of the city's open orders (yellow: due soon, red: overdue) and
+/// those under supervision, the whistle board (live), the map of demand density (see ConsoleMap.swift), the
+/// streets' ranking of the assessment period in progress, and the demands of the last fortnight and of the last
+/// six periods, as charts drawn here (SVG).
 extension ConsoleRoutes {
     static let commandRoles: Set<Role> = [.supervisor, .administrator, .dispatcher, .unitLeader]
 
@@ -35,19 +36,26 @@ extension ConsoleRoutes {
                 periods.append((period.label, try await received(from: period.firstDay, through: min(period.lastDay, today))))
                 period = period.next
             }
+            let yellow = try await reports.orders(.yellow(at: now), limit: 20)
             let overdue = try await reports.orders(.overdue, limit: 20)
             let supervised = try await reports.orders(.supervised, limit: 20)
             let whistles = try await visibleWhistles(.open, for: session.actor)
             let units = desk.advisor.units
-            func list(_ orders: [(demand: Demand, order: WorkOrder)]) -> String {
-                orders.isEmpty ? "<p>\(l("无", "None"))</p>" : "<ul>" + orders.map {
-                    "<li>\(HTML.escape($0.demand.number)) · \(HTML.escape(units[$0.order.unitCode]?.name ?? $0.order.unitCode)) · \(l("派单", "dispatched")) \(ConsoleBadges.time($0.order.dispatchedAt))</li>"
+            let rules = configuration.rules(at: now)
+            /// Each order with its unit, and when it was dispatched or (`due`) when its resolution is due.
+            func list(_ orders: [(demand: Demand, order: WorkOrder)], due: Bool = false) -> String {
+                orders.isEmpty ? "<p>\(l("无", "None"))</p>" : "<ul>" + orders.map { demand, order in
+                    let when = due
+                        ? "\(l("时限", "due")) \(ConsoleBadges.time(try? order.resolution.dueAt(rules.calendar(forUnit: order.unitCode))))"
+                        : "\(l("派单", "dispatched")) \(ConsoleBadges.time(order.dispatchedAt))"
+                    return "<li>\(HTML.escape(demand.number)) · \(HTML.escape(units[order.unitCode]?.name ?? order.unitCode)) · \(when)</li>"
                 }.joined() + "</ul>"
             }
             let events = WhistleEventKind.allCases.map(\.rawValue).joined(separator: " ")
             return calendarWarning(l) + """
                 <ul class="figures"><li><b id="received-today">\(days.last?.value ?? 0)</b>\(l("今日受理", "received today"))</li>\
-                <li><b id="overdue-now">\(overdue.count)</b>\(l("超期待处置", "overdue, pending"))</li>\
+                <li><b id="yellow-now">\(yellow.count)</b>\(l("临期（黄灯）", "due soon (yellow)"))</li>\
+                <li><b id="overdue-now">\(overdue.count)</b>\(l("超期待处置（红灯）", "overdue, pending (red)"))</li>\
                 <li><b id="supervised-now">\(supervised.count)</b>\(l("督办中", "under supervision"))</li>\
                 <li><b id="whistles-open">\(whistles.count)</b>\(l("处置中的吹哨", "whistles open"))</li></ul>
                 <section class="card"><h2>\(l("吹哨看板", "Whistle board"))</h2><div id="whistle-board" data-stream="/api/v1/whistle-stream" \
@@ -56,8 +64,9 @@ extension ConsoleRoutes {
                 <section class="card"><h2>\(l("各考核周期受理量", "Demands received by assessment period"))</h2>\(ConsoleCharts.bars(periods, label: l("各考核周期受理量", "Demands received by assessment period")))</section></div>
                 \(try await densityMap(request, session.actor, l))
                 \(try await streetRanking(current, session.actor, l))
-                <div class="columns"><section class="card"><h2>\(l("超期待处置", "Overdue"))</h2>\(list(overdue.oldest))</section>
-                <section class="card"><h2>\(l("督办", "Under supervision"))</h2>\(list(supervised.oldest))</section></div>
+                <div class="columns"><section class="card" id="due-soon"><h2>\(l("临期：最先到期的工单", "Due soon: the nearest deadlines"))</h2>\(list(yellow.first, due: true))</section>
+                <section class="card"><h2>\(l("超期待处置", "Overdue"))</h2>\(list(overdue.first))</section>
+                <section class="card"><h2>\(l("督办", "Under supervision"))</h2>\(list(supervised.first))</section></div>
                 """
         }
     }

@@ -2,7 +2,7 @@ import WhistleCore
 
 extension Migration {
     /// Every migration, in order. Append only: a published migration is never edited.
-    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports, topics, rulings, places]
+    public static let all: [Migration] = [cityModel, auditLog, timers, demands, holidaySchedules, loopPolicies, whistles, partyWork, dispatch, open311, sessions, files, tallies, rankings, reports, topics, rulings, places, lights]
 
     /// 2026-11-21: the organisation tree and people with roles scoped to units.
     static let cityModel = Migration(id: 1, name: "0001_city_model") { engine in
@@ -428,6 +428,26 @@ extension Migration {
             ) located WHERE length(place) IN (12, 15) GROUP BY day, place
             """,
             "CREATE INDEX demand_day_volumes_by_key ON demand_day_volumes (dimension, key, day)",
+        ]
+    }
+
+    /// 2026-11-22: when each open order's resolution clock turns yellow and red (the deadline service's timers,
+    /// on the order's row), so the command centre counts and lists the yellow lights of a whole city by index.
+    /// Filled from the pending timers of the current deadline (a fired yellow timer still counts).
+    static let lights = Migration(id: 19, name: "0019_order_lights") { _ in
+        let current = """
+            t.subject_id = work_orders.demand_id AND t.kind = 'overdue' AND t.fired_at IS NULL
+            AND substr(t.key, 1, length(work_orders.id) + 12) = work_orders.id || '/resolution/'
+            """
+        return [
+            "ALTER TABLE work_orders ADD COLUMN yellow_at BIGINT",
+            "ALTER TABLE work_orders ADD COLUMN due_at BIGINT",
+            """
+            UPDATE work_orders SET due_at = (SELECT t.due_at FROM timers t WHERE \(current)),
+                yellow_at = (SELECT COALESCE(y.due_at, t.due_at) FROM timers t LEFT JOIN timers y ON y.key = replace(t.key, '/overdue/', '/yellow/') WHERE \(current))
+            WHERE is_open
+            """,
+            "CREATE INDEX work_orders_by_light ON work_orders (role, yellow_at, due_at) WHERE yellow_at IS NOT NULL",
         ]
     }
 }

@@ -156,11 +156,13 @@ public struct DemandRepository: Sendable {
     /// The orders' states that wait for a ruling, as SQL on `status`.
     static let awaitingRuling = "status IN ('\(OrderStatus.returnRequested.rawValue)', '\(OrderStatus.extensionRequested.rawValue)', '\(OrderStatus.parkRequested.rawValue)')"
 
-    /// Orders matching `condition` (on `work_orders o`) with their demands, oldest demand first.
-    static func orders(where condition: SQLQueryString, limit: Int, in db: any SQLDatabase) async throws -> [(demand: Demand, order: WorkOrder)] {
+    /// Orders matching `condition` (on `work_orders o`) with their demands, oldest demand first unless ordered otherwise.
+    static func orders(
+        where condition: SQLQueryString, orderedBy order: SQLQueryString = "d.sort_key DESC", limit: Int, in db: any SQLDatabase
+    ) async throws -> [(demand: Demand, order: WorkOrder)] {
         try await db.raw("""
             SELECT o.id AS order_id, d.document FROM work_orders o JOIN demands d ON d.id = o.demand_id
-            WHERE \(condition) ORDER BY d.sort_key DESC LIMIT \(bind: limit)
+            WHERE \(condition) ORDER BY \(order) LIMIT \(bind: limit)
             """).all().compactMap { row -> (Demand, WorkOrder)? in
             let demand = try decode(try row.decode(column: "document", as: String.self))
             return demand.order(try row.decode(column: "order_id", as: String.self)).map { (demand, $0) }
@@ -224,24 +226,43 @@ public struct DemandRepository: Sendable {
         guard updated != nil else { throw DemandStoreError.versionConflict(id: demand.id, expected: version, actual: nil) }
     }
 
-    /// The orders as rows, so a unit's inbox is an index lookup rather than a scan of documents; many rows a
-    /// statement.
-    private static func project(_ orders: [(order: WorkOrder, demandID: String)], in db: any SQLDatabase) async throws {
+    /// The orders as rows, so a unit's inbox is an index lookup rather than a scan of documents, with the
+    /// instants their resolution clocks turn yellow and red (`lights`, by order id); many rows a statement.
+    private static func project(
+        _ orders: [(order: WorkOrder, demandID: String)], lights: [String: ResolutionLight], in db: any SQLDatabase
+    ) async throws {
         for chunk in orders.chunked(by: 100) {
             let rows: [SQLQueryString] = chunk.map { order, demandID in
                 // 超期待处置: the resolution deadline passed (marked by the deadline service) and no result yet.
                 let overdue = order.isOpen && order.resolution.overdueAt != nil && !order.resolution.isCompleted
                 let supervised = order.isOpen && order.superviseCount > 0
+                let light = lights[order.id]
                 return """
                     (\(bind: order.id), \(bind: demandID), \(bind: order.unitCode), \(bind: order.role.rawValue), \(bind: order.status.rawValue),
-                     \(bind: order.isOpen), \(bind: overdue), \(bind: supervised))
+                     \(bind: order.isOpen), \(bind: overdue), \(bind: supervised), \(bind: light?.yellowAt.millisecondsSince1970), \(bind: light?.dueAt.millisecondsSince1970))
                     """
             }
             try await db.raw("""
-                INSERT INTO work_orders (id, demand_id, unit_code, role, status, is_open, overdue, supervised)
+                INSERT INTO work_orders (id, demand_id, unit_code, role, status, is_open, overdue, supervised, yellow_at, due_at)
                 VALUES \(SQLList(rows))
-                ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open, overdue = excluded.overdue, supervised = excluded.supervised
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, is_open = excluded.is_open, overdue = excluded.overdue,
+                    supervised = excluded.supervised, yellow_at = excluded.yellow_at, due_at = excluded.due_at
                 """).run()
+        }
+    }
+
+    /// When an order's resolution clock turns yellow and red: from its pending timers, so an order that is
+    /// parked, done, closed or already marked overdue has none.
+    struct ResolutionLight {
+        var yellowAt: Date
+        var dueAt: Date
+
+        static func of(_ timers: [DeadlineTimer]) -> [String: ResolutionLight] {
+            let resolution = timers.filter { $0.step == .resolution }
+            let yellow = Dictionary(resolution.filter { $0.kind == .yellow }.map { ($0.orderID, $0.at) }, uniquingKeysWith: min)
+            return Dictionary(resolution.filter { $0.kind == .overdue }.map {
+                ($0.orderID, ResolutionLight(yellowAt: yellow[$0.orderID] ?? $0.at, dueAt: $0.at))
+            }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -258,9 +279,11 @@ public struct DemandRepository: Sendable {
         try await store.write { [store] db in
             try await Self.insert(histories.map(\.demand), in: db)
             try await AuditLog.append(histories.flatMap { $0.events.map(\.auditEntry) }, engine: store.engine, in: db)
-            try await Self.project(histories.flatMap { history in history.demand.orders.map { ($0, history.demand.id) } }, in: db)
-            for history in histories where history.demand.closedAt == nil {
-                try await TimerQueue.schedule(try Self.timers(of: history.demand, rules: rules), for: history.demand.id, in: db)
+            let open = histories.map(\.demand).filter { $0.closedAt == nil }.map { ($0, Loop.dueTimers($0, rules: rules)) }
+            try await Self.project(histories.flatMap { history in history.demand.orders.map { ($0, history.demand.id) } },
+                                   lights: ResolutionLight.of(open.flatMap(\.1)), in: db)
+            for (demand, timers) in open {
+                try await TimerQueue.schedule(try Self.scheduled(timers, of: demand), for: demand.id, in: db)
             }
             try await TallyRollup.record(histories.map { (nil, $0.demand) }, rules: rules, in: db)
         }
@@ -276,13 +299,14 @@ public struct DemandRepository: Sendable {
 
     /// What the demand's state implies under `rules`, rewritten: the orders' projection and the pending timers.
     static func retime(_ demand: Demand, rules: LoopRules, in db: any SQLDatabase) async throws {
-        try await project(demand.orders.map { ($0, demand.id) }, in: db)
-        try await TimerQueue.schedule(try timers(of: demand, rules: rules), for: demand.id, in: db)
+        let timers = Loop.dueTimers(demand, rules: rules)
+        try await project(demand.orders.map { ($0, demand.id) }, lights: ResolutionLight.of(timers), in: db)
+        try await TimerQueue.schedule(try scheduled(timers, of: demand), for: demand.id, in: db)
     }
 
-    /// The deadline timers the demand's state calls for.
-    private static func timers(of demand: Demand, rules: LoopRules) throws -> [ScheduledTimer] {
-        try Loop.dueTimers(demand, rules: rules).map { (timer: DeadlineTimer) in
+    /// The deadline timers as the timer queue stores them.
+    private static func scheduled(_ timers: [DeadlineTimer], of demand: Demand) throws -> [ScheduledTimer] {
+        try timers.map { timer in
             ScheduledTimer(key: timer.key, subjectID: demand.id, kind: timer.kind.rawValue, dueAt: timer.at,
                            payload: String(decoding: try encoder.encode(timer), as: UTF8.self))
         }

@@ -46,16 +46,39 @@ public struct ReportRepository: Sendable {
         }
     }
 
-    public enum Attention: String, Sendable { case overdue, supervised }
+    /// Open primary orders needing attention now.
+    public enum Attention: Sendable {
+        /// 超期待处置 (红灯): the resolution deadline passed with no result.
+        case overdue
+        /// 督办
+        case supervised
+        /// 黄灯 at the instant: the resolution clock past the yellow threshold, the deadline not yet reached.
+        case yellow(at: Date)
 
-    /// Open primary orders overdue (超期待处置) or under supervision (督办) now: how many, and the oldest
-    /// `limit` with their demands.
-    public func orders(_ attention: Attention, limit: Int) async throws -> (count: Int, oldest: [(demand: Demand, order: WorkOrder)]) {
-        // The first condition repeats the partial index's own, so both engines use it.
-        let condition: SQLQueryString = "(o.overdue OR o.supervised) AND o.\(unsafeRaw: attention.rawValue) AND o.role = 'primary'"
-        return try await store.read { db in
-            let count = try await db.raw("SELECT COUNT(*) AS n FROM work_orders o WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-            return (count, try await DemandRepository.orders(where: condition, limit: limit, in: db))
+        /// The rows, on `work_orders o`; each first condition repeats its partial index's own, so both engines use it.
+        var condition: SQLQueryString {
+            switch self {
+            case .overdue: "(o.overdue OR o.supervised) AND o.overdue AND o.role = 'primary'"
+            case .supervised: "(o.overdue OR o.supervised) AND o.supervised AND o.role = 'primary'"
+            case let .yellow(now):
+                "o.yellow_at IS NOT NULL AND o.role = 'primary' AND o.yellow_at <= \(bind: now.millisecondsSince1970) AND o.due_at > \(bind: now.millisecondsSince1970)"
+            }
+        }
+
+        /// Which come first: the oldest demands overdue or supervised, the nearest deadlines on yellow.
+        var order: SQLQueryString {
+            switch self {
+            case .overdue, .supervised: "d.sort_key DESC"
+            case .yellow: "o.due_at, o.id"
+            }
+        }
+    }
+
+    /// Open primary orders needing attention now: how many, and the first `limit` with their demands.
+    public func orders(_ attention: Attention, limit: Int) async throws -> (count: Int, first: [(demand: Demand, order: WorkOrder)]) {
+        try await store.read { db in
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM work_orders o WHERE \(attention.condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+            return (count, try await DemandRepository.orders(where: attention.condition, orderedBy: attention.order, limit: limit, in: db))
         }
     }
 }
