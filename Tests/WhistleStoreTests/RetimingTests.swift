@@ -56,4 +56,36 @@ import WhistleTestSupport
             #expect(audit.last?.details["openDemands"] == "1")
         }
     }
+
+    /// 城管委 moves to 7×24 (a divisions file row with `calendar` 24x7): its open order's resolution deadline
+    /// moves from 17:30 on the seventh working day (Wed 03-11) to the end of the seventh day (Mon 03-09 24:00);
+    /// the walk waits for rules with the new hours, then audits the unit it retimed.
+    @Test(arguments: TestDatabase.engines)
+    func changedBusinessHoursRetimeTheUnitsOrders(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await S.seed(store)
+            var c = try await Drive.receive(S.draft(), by: S.agent, at: S.march(2, 9), in: store)
+            try await c.step(.dispatch(primary: S.cgw, coHandlers: [], deadlineClass: "general", categoryCode: "05-0113"),
+                             by: S.dispatcher, at: S.march(2, 9, 10), gains: [.demandDispatched, .orderDispatched])
+            #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-03-11 17:30")
+
+            let changed = S.march(2, 10)
+            let rows = try DivisionsFile.parse("""
+                code,name,kind,parent_code,population,calendar
+                110105-CGW,朝阳区城市管理委员会,department,110105,,24x7
+                """, file: "cgw.csv").get()
+            _ = try await UnitRepository(store: store).importUnits(rows, file: "cgw.csv", now: changed)
+            let office = S.rules.calendar(forUnit: S.cgw)
+            let allDayCalendar = try WorkingCalendar(schedules: office.schedules, businessHours: .allDay)
+            let allDay = LoopRules.beijingDefault { $0 == S.cgw ? allDayCalendar : office }
+            let sweep = DeadlineSweep(store: store)
+            #expect(try await sweep.fire(at: changed, limit: 10, rules: S.rules, whistlePolicy: .default) == 1)
+            #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-03-11 17:30")
+            var now = changed.addingTimeInterval(Retiming.reloadWait)
+            while try await sweep.fire(at: now, limit: 10, rules: allDay, whistlePolicy: .default) > 0 { now.addTimeInterval(1) }
+            #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-03-10 00:00")
+            let audit = try await store.read { try await AuditLog.entries(subjectType: "calendar", subjectID: "business-hours", in: $0) }
+            #expect(audit.map(\.kind) == ["calendar.retimed"] && audit.first?.details["units"] == S.cgw)
+        }
+    }
 }

@@ -27,7 +27,7 @@ public struct CalendarRepository: Sendable {
             try await AuditLog.append([AuditEntry(subjectType: "calendar", subjectID: String(schedule.year), kind: "calendar.imported", at: now, actor: actor, details: details)],
                                       engine: store.engine, in: db)
             // The open demands' deadlines follow (a newer import of the year restarts the walk).
-            let retiming = try Retiming.start(year: schedule.year, importedAt: now)
+            let retiming = try Retiming.start(.holidays(year: schedule.year), at: now)
             try await TimerQueue.schedule([retiming], for: retiming.subjectID, in: db)
         }
     }

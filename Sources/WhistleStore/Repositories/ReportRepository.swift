@@ -65,11 +65,12 @@ public struct ReportRepository: Sendable {
             }
         }
 
-        /// Which come first: the oldest demands overdue or supervised, the nearest deadlines on yellow.
-        var order: SQLQueryString {
+        /// The first `limit` rows, and in which order: the oldest demands overdue or supervised; the nearest
+        /// deadlines on yellow, picked from the orders alone before their demands are joined (a city has thousands).
+        func first(_ limit: Int) -> (condition: SQLQueryString, order: SQLQueryString) {
             switch self {
-            case .overdue, .supervised: "d.sort_key DESC"
-            case .yellow: "o.due_at, o.id"
+            case .overdue, .supervised: (condition, "d.sort_key DESC")
+            case .yellow: ("o.id IN (SELECT o.id FROM work_orders o WHERE \(condition) ORDER BY o.due_at, o.id LIMIT \(bind: limit))", "o.due_at, o.id")
             }
         }
     }
@@ -78,7 +79,8 @@ public struct ReportRepository: Sendable {
     public func orders(_ attention: Attention, limit: Int) async throws -> (count: Int, first: [(demand: Demand, order: WorkOrder)]) {
         try await store.read { db in
             let count = try await db.raw("SELECT COUNT(*) AS n FROM work_orders o WHERE \(attention.condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-            return (count, try await DemandRepository.orders(where: attention.condition, orderedBy: attention.order, limit: limit, in: db))
+            let first = attention.first(limit)
+            return (count, try await DemandRepository.orders(where: first.condition, orderedBy: first.order, limit: limit, in: db))
         }
     }
 }

@@ -67,6 +67,9 @@ public struct UnitRepository: Sendable {
             let existing = try await Self.kinds(of: referenced, in: db)
             let problems = UnitTree.validate(rows, file: file, existing: existing)
             guard problems.isEmpty else { throw ImportFailed(problems: problems) }
+            let hours = try await Self.calendarCodes(of: Set(rows.map(\.unit.code)), in: db)
+            // Existing units whose business hours change.
+            let rehoured = rows.map(\.unit).filter { unit in hours[unit.code].map { $0 != unit.calendarCode } ?? false }.map(\.code)
 
             let at = now.millisecondsSince1970
             for chunk in UnitTree.parentsFirst(rows).chunked(by: 500) {
@@ -98,6 +101,11 @@ public struct UnitRepository: Sendable {
             try await AuditLog.append([AuditEntry(
                 subjectType: "import", subjectID: file, kind: "units.imported", at: now, actor: actor, details: details)],
                 engine: store.engine, in: db)
+            if !rehoured.isEmpty {
+                // Their open orders' deadlines follow the new business hours.
+                let retiming = try Retiming.start(.businessHours(units: rehoured.sorted()), at: now)
+                try await TimerQueue.schedule([retiming], for: retiming.subjectID, in: db)
+            }
             return summary
         }
     }
@@ -136,6 +144,17 @@ public struct UnitRepository: Sendable {
             }
         }
         return kinds
+    }
+
+    /// The calendar codes (business hours) of the units with these codes that exist; `nil` for the default.
+    static func calendarCodes(of codes: Set<String>, in db: any SQLDatabase) async throws -> [String: String?] {
+        var calendars: [String: String?] = [:]
+        for chunk in Array(codes).chunked(by: 500) {
+            for row in try await db.raw("SELECT code, calendar_code FROM units WHERE code IN (\(binds: Array(chunk)))").all() {
+                calendars[try row.decode(column: "code", as: String.self)] = try row.decode(column: "calendar_code", as: String?.self)
+            }
+        }
+        return calendars
     }
 
     /// The units with these codes that exist, by code.
