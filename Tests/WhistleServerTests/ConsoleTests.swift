@@ -157,11 +157,18 @@ import WhistleStore
     }
 
     /// The command centre's traffic lights follow the clock: an order dispatched on Monday is counted yellow on
-    /// the Wednesday of the next week (its deadline that evening) and listed with its deadline, then red.
+    /// the Wednesday of the next week (its deadline that evening) and listed with its deadline, then red. Each
+    /// person sees their own scope: 朝阳区's supervisor and the centre count it, 城管委's leader too (its order),
+    /// 交通局's leader does not.
     @Test func commandCentreCountsYellowAndRedLights() async throws {
         let clock = WhistlesAPITests.TestClock()
         let settings = Self.settings.merging(["deadlines.interval": 0.05]) { $1 }
-        try await TestApp.withClient(people: TestApp.people, settings: settings, clock: { clock() }, prepare: Self.prepare) { client, _ in
+        var people = TestApp.people
+        people["jtw-leader"] = (.unitLeader, "110105-JTW")
+        try await TestApp.withClient(people: people, settings: settings, clock: { clock() }, prepare: { store in
+            try await Self.prepare(store)
+            try await SessionRepository(store: store, rounds: 1_000).setPassword(Self.password, for: "jtw-leader", now: Date())
+        }) { client, _ in
             let submitted = try await Browser(client: client).post(
                 "/console/submit", ["type": "complaint", "content": "望京西园一区门口井盖缺失", "address": "望京西园一区", "phone": "13812345678"])
             let number = try #require(submitted.text.firstMatch(of: /id="number">([0-9-]+)</).map { String($0.1) })
@@ -169,9 +176,9 @@ import WhistleStore
             let id = try #require(try await dispatcher.get("/console/queue").text.firstMatch(of: /id="d-([0-9a-f-]+)"/).map { String($0.1) })
             #expect(try await dispatcher.post("/console/demands/\(id)/dispatch",
                                               ["_csrf": try await dispatcher.csrf(), "primaryUnit": "110105-CGW", "deadlineClass": "general"]).status == .seeOther)
-            func figures() async throws -> (yellow: String?, red: String?, page: String) {
+            func figures(_ person: String = "supervisor") async throws -> (yellow: String?, red: String?, page: String) {
                 // Signed in afresh each time: days pass, and sessions expire.
-                let page = try await Browser.signIn(client, "supervisor").get("/console/command").text
+                let page = try await Browser.signIn(client, person).get("/console/command").text
                 return (page.firstMatch(of: /id="yellow-now">([0-9]+)</).map { String($0.1) },
                         page.firstMatch(of: /id="overdue-now">([0-9]+)</).map { String($0.1) }, page)
             }
@@ -181,6 +188,11 @@ import WhistleStore
             #expect(yellow.yellow == "1" && yellow.red == "0")
             let dueSoon = try #require(yellow.page.firstMatch(of: /id="due-soon">(.*?)<\/section>/).map { String($0.1) })
             #expect(dueSoon.contains(number) && dueSoon.contains("2026-03-11 17:30"), "\(dueSoon)")
+            #expect(yellow.page.contains("id=\"scope\">范围：朝阳区<"))
+            #expect(try await figures("dispatcher").yellow == "1")
+            #expect(try await figures("cgw-leader").yellow == "1")
+            let elsewhere = try await figures("jtw-leader")
+            #expect(elsewhere.yellow == "0" && elsewhere.page.contains("范围：朝阳区交通局"))
             clock.set(9 * 24 + 18, 0)
             // Red by the clock at once; the deadline service marks it overdue within its interval.
             var red = try await figures()

@@ -240,6 +240,10 @@ import WhistleTestSupport
             }
             #expect(try await yellow(at: lights[0].yellowAt.addingTimeInterval(-60)).isEmpty)
             #expect(try await yellow(at: lights[1].yellowAt) == [dispatched[0].id, dispatched[1].id])
+            // By scope: the district's units, the unit itself; not another district's, not another unit.
+            for (scope, count) in [(ReportRepository.Scope.area("110105"), 2), (.unit(Loop.department), 2), (.area("110106"), 0), (.unit("110105-JTW"), 0)] {
+                #expect(try await reports.orders(.yellow(at: lights[1].yellowAt), in: scope, limit: 10).count == count, "\(scope)")
+            }
             // Past the first deadline: red, whether or not the deadline service has marked it yet.
             let late = lights[0].dueAt.addingTimeInterval(60)
             #expect(try await yellow(at: late) == [dispatched[1].id])

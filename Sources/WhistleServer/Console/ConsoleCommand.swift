@@ -3,10 +3,10 @@ import Hummingbird
 import WhistleCore
 import WhistleStore
 
-/// 指挥中心: today's figures, the traffic lights of the city's open orders (yellow: due soon, red: overdue) and
-/// those under supervision, the whistle board (live), the map of demand density (see ConsoleMap.swift), the
-/// streets' ranking of the assessment period in progress, and the demands of the last fortnight and of the last
-/// six periods, as charts drawn here (SVG).
+/// 指挥中心: for the person's scope (the city, their district or street, their unit), today's figures, the
+/// traffic lights of open orders (yellow: due soon, red: overdue) and those under supervision, and the demands of
+/// the last fortnight and of the last six periods as charts drawn here (SVG); the whistle board (live), the map
+/// of demand density (see ConsoleMap.swift) and the streets' ranking of the assessment period in progress.
 extension ConsoleRoutes {
     static let commandRoles: Set<Role> = [.supervisor, .administrator, .dispatcher, .unitLeader]
 
@@ -23,22 +23,23 @@ extension ConsoleRoutes {
         try await workList(request, status: .ok, roles: Self.commandRoles, title: { $0("指挥中心", "Command centre") }) { l, session in
             let now = clock()
             let today = CalendarDay(beijing: now)
+            let scope = commandScope(session.actor)
             var days: [(label: String, value: Int)] = []
             for offset in (0..<14).reversed() {
                 let day = today.adding(days: -offset)
-                days.append((String(day.description.suffix(5)), try await received(from: day, through: day)))
+                days.append((String(day.description.suffix(5)), try await received(from: day, through: day, in: scope.area)))
             }
             let schemes = configuration.assessmentSchemes
             let current = AssessmentPeriod(containing: now, startDay: AssessmentScheme.periodStartDay(among: schemes))!
             var periods: [(label: String, value: Int)] = []
             var period = current.previous.previous.previous.previous.previous
             while period <= current {
-                periods.append((period.label, try await received(from: period.firstDay, through: min(period.lastDay, today))))
+                periods.append((period.label, try await received(from: period.firstDay, through: min(period.lastDay, today), in: scope.area)))
                 period = period.next
             }
-            let yellow = try await reports.orders(.yellow(at: now), limit: 20)
-            let overdue = try await reports.orders(.overdue, limit: 20)
-            let supervised = try await reports.orders(.supervised, limit: 20)
+            let yellow = try await reports.orders(.yellow(at: now), in: scope.orders, limit: 20)
+            let overdue = try await reports.orders(.overdue, in: scope.orders, limit: 20)
+            let supervised = try await reports.orders(.supervised, in: scope.orders, limit: 20)
             let whistles = try await visibleWhistles(.open, for: session.actor)
             let units = desk.advisor.units
             let rules = configuration.rules(at: now)
@@ -53,6 +54,7 @@ extension ConsoleRoutes {
             }
             let events = WhistleEventKind.allCases.map(\.rawValue).joined(separator: " ")
             return calendarWarning(l) + """
+                <p class="meta" id="scope">\(l("范围", "Scope"))：\(HTML.escape(units[scope.name]?.name ?? scope.name))</p>
                 <ul class="figures"><li><b id="received-today">\(days.last?.value ?? 0)</b>\(l("今日受理", "received today"))</li>\
                 <li><b id="yellow-now">\(yellow.count)</b>\(l("临期（黄灯）", "due soon (yellow)"))</li>\
                 <li><b id="overdue-now">\(overdue.count)</b>\(l("超期待处置（红灯）", "overdue, pending (red)"))</li>\
@@ -71,9 +73,21 @@ extension ConsoleRoutes {
         }
     }
 
-    /// Demands received on the days, from the volume rollup.
-    private func received(from first: CalendarDay, through last: CalendarDay) async throws -> Int {
-        try await reports.volumes(.channel, from: first, through: last).values.reduce(0, +)
+    /// Whose figures the page shows: the whole city for the centre and the city's people; for a district's,
+    /// street's or community's people the demands received in their area and the orders of every unit under it;
+    /// for a department's leader their unit's orders (demands received are counted by place, so the city's).
+    private func commandScope(_ actor: Actor) -> (orders: ReportRepository.Scope, area: String?, name: String) {
+        let code = actor.unitCode
+        if code == desk.advisor.cityCode || actor.role == .dispatcher { return (.city, nil, desk.advisor.cityCode ?? code) }
+        if code.contains("-") { return (.unit(code), nil, code) }
+        return (.area(code), code, code)
+    }
+
+    /// Demands received on the days, from the volume rollup: the city's, or those of an area (by street and
+    /// district, or by community for a community).
+    private func received(from first: CalendarDay, through last: CalendarDay, in area: String?) async throws -> Int {
+        guard let area else { return try await reports.volumes(.channel, from: first, through: last).values.reduce(0, +) }
+        return try await reports.volumes(area.count <= 9 ? .area : .place, under: area, from: first, through: last).values.reduce(0, +)
     }
 
     /// The streets (街乡镇) of the person's district, or of the city, ranked on the period so far under the

@@ -34,7 +34,7 @@ extension ConsoleRoutes {
             guard let busiest = districts.filter({ units[$0.key] != nil }).max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return "" }
             area = busiest
         }
-        let volumes = try await reports.places(under: area, from: from, through: today)
+        let volumes = try await reports.volumes(.place, under: area, from: from, through: today)
         let drawn = units.values.filter { [.grid, .community].contains($0.kind) && $0.boundary != nil && $0.code.hasPrefix(area) }
             .sorted { $0.code < $1.code }
         let gridded = Set(drawn.filter { $0.kind == .grid }.map { String($0.code.prefix(12)) })

@@ -22,10 +22,12 @@ public struct ReportRepository: Sendable {
         try await VolumeRollup.volumes(dimension, from: from, through: through, store: store)
     }
 
-    /// Demands received over the days `from`…`through` in each community and grid under a division code
-    /// (a district, street or community).
-    public func places(under division: String, from: CalendarDay, through: CalendarDay) async throws -> [String: Int] {
-        try await VolumeRollup.places(under: division, from: from, through: through, store: store)
+    /// Demands received over the days `from`…`through` by key of one dimension keyed by division codes (`area`:
+    /// streets and districts; `place`: communities and grids), for the keys under a division code only.
+    public func volumes(
+        _ dimension: DemandVolume.Dimension, under division: String, from: CalendarDay, through: CalendarDay
+    ) async throws -> [String: Int] {
+        try await VolumeRollup.volumes(dimension, under: division, from: from, through: through, store: store)
     }
 
     /// Each unit's tally over the days `from`…`through`.
@@ -67,7 +69,7 @@ public struct ReportRepository: Sendable {
 
         /// The first `limit` rows, and in which order: the oldest demands overdue or supervised; the nearest
         /// deadlines on yellow, picked from the orders alone before their demands are joined (a city has thousands).
-        func first(_ limit: Int) -> (condition: SQLQueryString, order: SQLQueryString) {
+        func first(_ limit: Int, where condition: SQLQueryString) -> (condition: SQLQueryString, order: SQLQueryString) {
             switch self {
             case .overdue, .supervised: (condition, "d.sort_key DESC")
             case .yellow: ("o.id IN (SELECT o.id FROM work_orders o WHERE \(condition) ORDER BY o.due_at, o.id LIMIT \(bind: limit))", "o.due_at, o.id")
@@ -75,11 +77,29 @@ public struct ReportRepository: Sendable {
         }
     }
 
+    /// Whose orders: the whole city's, one unit's, or those of every unit under a division code (a district's
+    /// departments, streets and communities).
+    public enum Scope: Sendable, Equatable {
+        case city
+        case unit(String)
+        case area(String)
+
+        var condition: SQLQueryString {
+            switch self {
+            case .city: "1 = 1"
+            case let .unit(code): "o.unit_code = \(bind: code)"
+            // Not a range: unit codes mix digits and "-", which collations order differently.
+            case let .area(code): "substr(o.unit_code, 1, \(unsafeRaw: String(code.count))) = \(bind: code)"
+            }
+        }
+    }
+
     /// Open primary orders needing attention now: how many, and the first `limit` with their demands.
-    public func orders(_ attention: Attention, limit: Int) async throws -> (count: Int, first: [(demand: Demand, order: WorkOrder)]) {
+    public func orders(_ attention: Attention, in scope: Scope = .city, limit: Int) async throws -> (count: Int, first: [(demand: Demand, order: WorkOrder)]) {
         try await store.read { db in
-            let count = try await db.raw("SELECT COUNT(*) AS n FROM work_orders o WHERE \(attention.condition)").first()?.decode(column: "n", as: Int.self) ?? 0
-            let first = attention.first(limit)
+            let condition: SQLQueryString = "\(attention.condition) AND \(scope.condition)"
+            let count = try await db.raw("SELECT COUNT(*) AS n FROM work_orders o WHERE \(condition)").first()?.decode(column: "n", as: Int.self) ?? 0
+            let first = attention.first(limit, where: condition)
             return (count, try await DemandRepository.orders(where: first.condition, orderedBy: first.order, limit: limit, in: db))
         }
     }

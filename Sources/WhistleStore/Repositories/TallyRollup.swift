@@ -92,9 +92,11 @@ enum VolumeRollup {
         }
     }
 
-    /// ``volumes(_:from:through:store:)`` of `place` for the keys under a division code only: a range of the
-    /// (dimension, key, day) index, however many places the city has.
-    static func places(under division: String, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [String: Int] {
+    /// ``volumes(_:from:through:store:)`` for the keys under a division code only (`area`, `place`): a range of
+    /// the (dimension, key, day) index, however many streets and places the city has.
+    static func volumes(
+        _ dimension: DemandVolume.Dimension, under division: String, from: CalendarDay, through: CalendarDay, store: any Store
+    ) async throws -> [String: Int] {
         // Keys are digits only: those under "110105" lie in ["110105", "110106"), in any collation.
         guard !division.isEmpty, division.count < 15, division.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(division) else { return [:] }
         let end = (number + 1).zeroPadded(division.count)
@@ -102,7 +104,7 @@ enum VolumeRollup {
             var volumes: [String: Int] = [:]
             for row in try await db.raw("""
                 SELECT key, CAST(SUM(received) AS BIGINT) AS received FROM demand_day_volumes
-                WHERE dimension = 'place' AND key >= \(bind: division) AND key < \(bind: end)
+                WHERE dimension = \(bind: dimension.rawValue) AND key >= \(bind: division) AND key < \(bind: end)
                 AND day >= \(bind: from.description) AND day <= \(bind: through.description)
                 GROUP BY key
                 """).all() {
