@@ -88,4 +88,39 @@ import WhistleTestSupport
             #expect(audit.map(\.kind) == ["calendar.retimed"] && audit.first?.details["units"] == S.cgw)
         }
     }
+
+    /// A version of the loop's rules saved on Monday to apply from Wednesday, with yellow at half the budget:
+    /// nothing moves until Wednesday 00:00; then, once the rules in force are that version, the open order's
+    /// yellow timer moves from 75 % to 50 % of its budget, and the walk is audited under the version's day.
+    @Test(arguments: TestDatabase.engines)
+    func aRulesVersionRetimesWhenItTakesEffect(engine: Engine) async throws {
+        try await TestDatabase.withStore(engine) { store async throws in
+            try await S.seed(store)
+            var c = try await Drive.receive(S.draft(), by: S.agent, at: S.march(2, 9), in: store)
+            try await c.step(.dispatch(primary: S.cgw, coHandlers: [], deadlineClass: "general", categoryCode: "05-0113"),
+                             by: S.dispatcher, at: S.march(2, 9, 10), gains: [.demandDispatched, .orderDispatched])
+            // Signed for and contacted at once: only the resolution clock runs.
+            try await c.step(.signFor(order: c.order(1)), by: S.cgwHandler, at: S.march(2, 10), gains: [.orderSigned])
+            try await c.step(.recordContact(order: c.order(1)), by: S.cgwHandler, at: S.march(2, 10), gains: [.orderContacted])
+            let before = try #require(try await c.pendingTimers()["1/resolution/yellow/1"])
+
+            var version = LoopPolicy.beijing
+            version.effectiveFrom = CalendarDay(year: 2026, month: 3, day: 4)!
+            version.yellowThreshold = 0.5
+            try await PolicyRepository(store: store).save(version, now: S.march(2, 10))
+            let sweep = DeadlineSweep(store: store)
+            #expect(try await sweep.fire(at: S.march(3, 23), limit: 10, rules: S.rules, whistlePolicy: .default) == 0)
+            // Due at Wednesday 00:00; the rules still in force there are the old ones until the server reloads.
+            #expect(try await sweep.fire(at: S.march(4, 0), limit: 10, rules: S.rules, whistlePolicy: .default) == 1)
+            #expect(try await c.pendingTimers()["1/resolution/yellow/1"] == before)
+            let newRules = version.rules { S.rules.calendar(forUnit: $0) }
+            var now = S.march(4, 0).addingTimeInterval(Retiming.reloadWait)
+            while try await sweep.fire(at: now, limit: 10, rules: newRules, whistlePolicy: .default) > 0 { now.addTimeInterval(1) }
+            // 03-02 09:10 … 03-11 17:30 is 55 h 50 min of working time: half, 27 h 55 min, ends Fri 03-06 09:05.
+            #expect(before != "2026-03-06 09:05")
+            #expect(try await c.pendingTimers()["1/resolution/yellow/1"] == "2026-03-06 09:05")
+            let audit = try await store.read { try await AuditLog.entries(subjectType: "policy", subjectID: "2026-03-04", in: $0) }
+            #expect(audit.map(\.kind) == ["policy.saved", "calendar.retimed"])
+        }
+    }
 }

@@ -34,7 +34,8 @@ public struct PolicyRepository: Sendable {
 
     public init(store: any Store) { self.store = store }
 
-    /// Stores a version; `actor` is who saved it in the console (`nil` from the command line).
+    /// Stores a version; `actor` is who saved it in the console (`nil` from the command line). A version of the
+    /// loop's rules retimes the open demands when it takes effect (``Retiming``).
     public func save<Policy: StoredPolicy>(_ policy: Policy, by actor: AuditActor? = nil, now: Date) async throws {
         let document = String(decoding: try Self.encoder.encode(policy), as: UTF8.self)
         let day = policy.effectiveFrom.description
@@ -47,6 +48,11 @@ public struct PolicyRepository: Sendable {
                 subjectType: Policy.auditSubject, subjectID: day, kind: "\(Policy.auditSubject).saved", at: now, actor: actor,
                 details: ["document": document])],
                                       engine: store.engine, in: db)
+            if policy is LoopPolicy {
+                // The open demands' yellow and supervision timers follow the version when it takes effect.
+                let retiming = try Retiming.start(.loopRules(effectiveFrom: policy.effectiveFrom), at: max(now, policy.start))
+                try await TimerQueue.schedule([retiming], for: retiming.subjectID, in: db)
+            }
         }
     }
 

@@ -4,10 +4,11 @@ import WhistleCore
 
 /// 重新计时: when a year's holiday schedule is imported or replaced, or units' business hours change, the
 /// deadlines of open demands move, and those reaching into a year that had no schedule get timers at last
-/// (``Loop/dueTimers(_:rules:)`` leaves out what a calendar cannot compute). The change schedules a retiming
-/// timer in its own transaction; the deadline service then rewrites the timers and order rows of the open
-/// demands a batch per firing, each firing scheduling the next. So the work survives a restart, runs on one
-/// server at a time, and is audited (`calendar.retimed`) when done.
+/// (``Loop/dueTimers(_:rules:)`` leaves out what a calendar cannot compute); when a version of the loop's rules
+/// takes effect, the yellow threshold and the supervision delay may differ. The change schedules a retiming
+/// timer in its own transaction (due when the version takes effect); the deadline service then rewrites the
+/// timers and order rows of the open demands a batch per firing, each firing scheduling the next. So the work
+/// survives a restart, runs on one server at a time, and is audited (`calendar.retimed`) when done.
 enum Retiming {
     static let kind = "demands.retime"
     /// Demands rewritten per firing, in one transaction: small, since SQLite's single writer (intake
@@ -24,12 +25,15 @@ enum Retiming {
         case holidays(year: Int)
         /// These units' business hours (their calendar codes) changed.
         case businessHours(units: [String])
+        /// The version of the loop's rules effective from this day takes effect.
+        case loopRules(effectiveFrom: CalendarDay)
 
         /// The timers' subject: a newer change of the same kind restarts the walk.
         var subject: String {
             switch self {
             case let .holidays(year): "calendar/\(year)"
             case .businessHours: "calendar/business-hours"
+            case let .loopRules(day): "rules/loop/\(day)"
             }
         }
 
@@ -38,6 +42,7 @@ enum Retiming {
             switch self {
             case let .holidays(year): ("calendar", String(year))
             case .businessHours: ("calendar", "business-hours")
+            case let .loopRules(day): ("policy", day.description)
             }
         }
     }
@@ -51,7 +56,7 @@ enum Retiming {
         var retimed: Int
     }
 
-    /// The first timer, due at once, for a change just stored.
+    /// The first timer, due at `now` (when the change applies), for a change just stored.
     static func start(_ cause: Cause, at now: Date) throws -> ScheduledTimer {
         try timer(Progress(cause: cause, startedAt: now.millisecondsSince1970, status: statuses[0], after: "", retimed: 0), at: now)
     }
@@ -109,6 +114,8 @@ enum Retiming {
                 guard rules.calendar(forUnit: unit).businessHours == hours else { return false }
             }
             return true
+        case let .loopRules(day):
+            return rules.effectiveFrom >= day.startInBeijing
         }
     }
 }
