@@ -49,7 +49,7 @@ import WhistleCore
             tallies: ["110000-ZLS": F.forty, "110105026": F.callbacks(valid: 10, contacted: 10, solved: 10, satisfied: 10, basically: 0),
                       "110105027": UnitTally(filed: 4, toHandle: 4, handled: 3, handledOnTime: 2), "110105-CGW": F.forty],
             previousTallies: ["110000-ZLS": F.callbacks(valid: 10, contacted: 10, solved: 10, satisfied: 10, basically: 0)],
-            overdue: [], supervised: [], overdueNow: 7, supervisedNow: 3,
+            overdue: [], supervised: [], overdueNow: 7, supervisedNow: 3, yellowNow: 5,
             whistles: WhistleFigures.summarise([], demandsInPeriod: 400), units: units, categoryNames: ["CX.SZ.LD": "路灯故障", "CX.SZ.GS": "供水"]))
     }
 
@@ -94,6 +94,7 @@ import WhistleCore
         #expect(channels.last == [.text("合计"), .empty, .integer(400), .integer(330), .percent(1)])
         #expect(tables[0].rows[1] == [.text("受理量"), .integer(400), .integer(330)])
         #expect(tables[0].rows.contains([.text("超期待处置（当前）"), .integer(7), .empty]))
+        #expect(tables[0].rows.contains([.text("临期（黄灯，当前）"), .integer(5), .empty]))
         let csv = CSV.text(b.csvRows())
         #expect(csv.hasPrefix("周汇总 2026-W10（2026-03-02 至 2026-03-08）\r\n\r\n概要\r\n指标,本期,上期\r\n受理量,400,330\r\n"))
         #expect(csv.contains("\r\n合计,,400,330,100.00%\r\n"))

@@ -38,6 +38,7 @@ import WhistleCore
             let summary = try #require(daily.object["summary"] as? [String: Any])
             #expect(summary["received"] as? Int == 2 && summary["previousReceived"] as? Int == 0 && summary["filed"] as? Int == 2)
             #expect(summary["supervisedNow"] as? Int == 1 && (summary["score"] as? [String: Any])?["composite"] as? Double == 100)
+            #expect(summary["yellowNow"] as? Int == 0)  // Monday's orders are far from their deadlines
             #expect((daily.object["byChannel"] as? [[String: Any]])?.map { $0["key"] as? String } == ["phone"])
             #expect((daily.object["supervised"] as? [[String: Any]])?.first?["unitName"] as? String == "朝阳区城市管理委员会")
             let units = try #require(daily.object["units"] as? [[String: Any]])

@@ -3912,6 +3912,10 @@ extension Components {
                 public var overdueNow: Swift.Int
                 /// - Remark: Generated from `#/components/schemas/Bulletin/summary/supervisedNow`.
                 public var supervisedNow: Swift.Int
+                /// Open primary orders due soon (临期, on yellow) now.
+                ///
+                /// - Remark: Generated from `#/components/schemas/Bulletin/summary/yellowNow`.
+                public var yellowNow: Swift.Int
                 /// Creates a new `SummaryPayload`.
                 ///
                 /// - Parameters:
@@ -3925,6 +3929,7 @@ extension Components {
                 ///   - previousScore:
                 ///   - overdueNow:
                 ///   - supervisedNow:
+                ///   - yellowNow: Open primary orders due soon (临期, on yellow) now.
                 public init(
                     received: Swift.Int,
                     previousReceived: Swift.Int,
@@ -3935,7 +3940,8 @@ extension Components {
                     score: Components.Schemas.Score? = nil,
                     previousScore: Components.Schemas.Score? = nil,
                     overdueNow: Swift.Int,
-                    supervisedNow: Swift.Int
+                    supervisedNow: Swift.Int,
+                    yellowNow: Swift.Int
                 ) {
                     self.received = received
                     self.previousReceived = previousReceived
@@ -3947,6 +3953,7 @@ extension Components {
                     self.previousScore = previousScore
                     self.overdueNow = overdueNow
                     self.supervisedNow = supervisedNow
+                    self.yellowNow = yellowNow
                 }
                 public enum CodingKeys: String, CodingKey {
                     case received
@@ -3959,6 +3966,7 @@ extension Components {
                     case previousScore
                     case overdueNow
                     case supervisedNow
+                    case yellowNow
                 }
             }
             /// - Remark: Generated from `#/components/schemas/Bulletin/summary`.

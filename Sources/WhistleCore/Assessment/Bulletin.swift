@@ -42,9 +42,10 @@ public struct Bulletin: Sendable, Hashable, Codable {
         /// The three rates and 综合成绩 over all units' valid callbacks, now and before.
         public var score: UnitScore?
         public var previousScore: UnitScore?
-        /// Open orders overdue and supervised now (not only those listed).
+        /// Open orders overdue and supervised now (not only those listed), and due soon (临期: on yellow) now.
         public var overdueNow: Int
         public var supervisedNow: Int
+        public var yellowNow: Int
     }
 
     /// Demands received under one key, now and before.
@@ -95,6 +96,7 @@ public struct Bulletin: Sendable, Hashable, Codable {
         public var supervised: [(demand: Demand, order: WorkOrder)]
         public var overdueNow: Int
         public var supervisedNow: Int
+        public var yellowNow: Int
         public var whistles: WhistleSummary
         public var units: [String: OrgUnit]
         public var categoryNames: [String: String]
@@ -103,7 +105,7 @@ public struct Bulletin: Sendable, Hashable, Codable {
             period: ReportPeriod, scheme: AssessmentScheme, volumes: [DemandVolume.Dimension: [String: Int]],
             previousVolumes: [DemandVolume.Dimension: [String: Int]], tallies: [String: UnitTally], previousTallies: [String: UnitTally],
             overdue: [(demand: Demand, order: WorkOrder)], supervised: [(demand: Demand, order: WorkOrder)], overdueNow: Int, supervisedNow: Int,
-            whistles: WhistleSummary, units: [String: OrgUnit], categoryNames: [String: String]
+            yellowNow: Int, whistles: WhistleSummary, units: [String: OrgUnit], categoryNames: [String: String]
         ) {
             self.period = period
             self.scheme = scheme
@@ -115,6 +117,7 @@ public struct Bulletin: Sendable, Hashable, Codable {
             self.supervised = supervised
             self.overdueNow = overdueNow
             self.supervisedNow = supervisedNow
+            self.yellowNow = yellowNow
             self.whistles = whistles
             self.units = units
             self.categoryNames = categoryNames
@@ -162,7 +165,8 @@ public struct Bulletin: Sendable, Hashable, Codable {
             received: received, previousReceived: (inputs.previousVolumes[.channel] ?? [:]).values.reduce(0, +),
             filed: cityNow.filed, handled: cityNow.handled, onTimeHandlingRate: rate(cityNow.handledOnTime, cityNow.toHandle),
             closed: cityNow.closed, score: Assessment.score(tally: cityNow, scheme: scheme),
-            previousScore: Assessment.score(tally: cityBefore, scheme: scheme), overdueNow: inputs.overdueNow, supervisedNow: inputs.supervisedNow)
+            previousScore: Assessment.score(tally: cityBefore, scheme: scheme), overdueNow: inputs.overdueNow, supervisedNow: inputs.supervisedNow,
+            yellowNow: inputs.yellowNow)
 
         units = Set(inputs.tallies.keys).union(inputs.previousTallies.keys).compactMap { code -> UnitLine? in
             guard let unit = inputs.units[code], let group = UnitGroup(kind: unit.kind, code: code) else { return nil }
@@ -228,6 +232,7 @@ extension Bulletin {
             [.text(zh ? "解决率" : "Resolution rate"), rate(s.score?.resolutionRate), rate(s.previousScore?.resolutionRate)],
             [.text(zh ? "满意率" : "Satisfaction rate"), rate(s.score?.satisfactionRate), rate(s.previousScore?.satisfactionRate)],
             [.text(zh ? "综合成绩" : "Composite score"), points(s.score?.composite), points(s.previousScore?.composite)],
+            [.text(zh ? "临期（黄灯，当前）" : "Due soon (yellow, now)"), .integer(s.yellowNow), .empty],
             [.text(zh ? "超期待处置（当前）" : "Overdue, pending (now)"), .integer(s.overdueNow), .empty],
             [.text(zh ? "督办中（当前）" : "Under supervision (now)"), .integer(s.supervisedNow), .empty],
             [.text(zh ? "吹哨数" : "Whistles"), .integer(whistles.count), .empty],

@@ -49,6 +49,7 @@ public enum Bulletins {
         let volumes = try await reports.volumes(from: period.firstDay, through: period.lastDay)
         let overdue = try await reports.orders(.overdue, limit: Bulletin.listLimit)
         let supervised = try await reports.orders(.supervised, limit: Bulletin.listLimit)
+        let yellow = try await reports.orders(.yellow(at: now), limit: 0)
         let raised = try await whistles.raised(
             from: period.firstDay.startInBeijing, to: period.lastDay.next.startInBeijing, district: nil)
         return Bulletin(.init(
@@ -56,7 +57,7 @@ public enum Bulletins {
             previousVolumes: try await reports.volumes(from: period.previousFirstDay, through: period.previousLastDay),
             tallies: try await reports.tallies(from: period.firstDay, through: period.lastDay),
             previousTallies: try await reports.tallies(from: period.previousFirstDay, through: period.previousLastDay),
-            overdue: overdue.first, supervised: supervised.first, overdueNow: overdue.count, supervisedNow: supervised.count,
+            overdue: overdue.first, supervised: supervised.first, overdueNow: overdue.count, supervisedNow: supervised.count, yellowNow: yellow.count,
             whistles: WhistleFigures.summarise(raised, demandsInPeriod: (volumes[.channel] ?? [:]).values.reduce(0, +)),
             units: units, categoryNames: Dictionary(taxonomy.categories.map { ($0.code, $0.name) }, uniquingKeysWith: { $1 })))
     }
