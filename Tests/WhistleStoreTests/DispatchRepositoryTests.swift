@@ -177,17 +177,22 @@ import WhistleTestSupport
 @Suite struct ReportRepositoryTests {
     typealias Loop = DemandRepositoryTests
 
+    /// Demands received at 09:00 and dispatched at 09:05 to the department ("general"), one on each of `days`.
+    static func dispatched(on days: [Int], _ demands: DemandRepository) async throws -> [Demand] {
+        var dispatched: [Demand] = []
+        for day in days {
+            let id = try await demands.receive(Loop.draft(), idempotencyKey: nil, by: Loop.agent, at: Loop.at(9, days: day), rules: Loop.rules).demand.id
+            dispatched.append(try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: id, expectedVersion: nil,
+                                                      by: Loop.dispatcher, at: Loop.at(9, 5, days: day), rules: Loop.rules))
+        }
+        return dispatched
+    }
+
     @Test(arguments: TestDatabase.engines)
     func overdueAndSupervisedOrders(engine: Engine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
             let demands = DemandRepository(store: store)
-            var ids: [String] = []
-            for _ in 0..<3 {
-                let id = try await demands.receive(Loop.draft(), idempotencyKey: nil, by: Loop.agent, at: Loop.at(9), rules: Loop.rules).demand.id
-                _ = try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: id, expectedVersion: nil,
-                                            by: Loop.dispatcher, at: Loop.at(9, 5), rules: Loop.rules)
-                ids.append(id)
-            }
+            let ids = try await Self.dispatched(on: [0, 0, 0], demands).map(\.id)
             func order(_ id: String) async throws -> String { try #require(try await demands.demand(id: id).orders.first).id }
             // The first is handled and closed in time.
             let first = try await order(ids[0])
@@ -218,18 +223,12 @@ import WhistleTestSupport
     }
 
     /// 黄灯 by the clock: an order counts from its yellow instant until its deadline (the deadline service's
-    /// marking is not awaited), nearest deadline first. Migration 19 fills the
-    /// same instants from the timers of orders stored before it.
+    /// marking is not awaited), nearest deadline first, in its scope. Migration 19 fills the same instants from
+    /// the timers of orders stored before it.
     @Test(arguments: TestDatabase.engines)
     func yellowLightsByTheClock(engine: Engine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
-            let demands = DemandRepository(store: store)
-            var dispatched: [Demand] = []
-            for day in 0..<3 {
-                let id = try await demands.receive(Loop.draft(), idempotencyKey: nil, by: Loop.agent, at: Loop.at(9, days: day), rules: Loop.rules).demand.id
-                dispatched.append(try await demands.apply(.dispatch(primary: Loop.department, deadlineClass: "general"), to: id, expectedVersion: nil,
-                                                          by: Loop.dispatcher, at: Loop.at(9, 5, days: day), rules: Loop.rules))
-            }
+            let dispatched = try await Self.dispatched(on: [0, 1, 2], DemandRepository(store: store))
             let lights = dispatched.map { DemandRepository.ResolutionLight.of(WhistleCore.Loop.dueTimers($0, rules: Loop.rules))[$0.orders[0].id]! }
             #expect(lights[0].yellowAt < lights[1].yellowAt && lights[1].yellowAt < lights[0].dueAt && lights[0].dueAt < lights[2].yellowAt)
             let reports = ReportRepository(store: store)

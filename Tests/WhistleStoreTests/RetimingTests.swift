@@ -4,11 +4,31 @@ import WhistleCore
 @testable import WhistleStore
 import WhistleTestSupport
 
-/// A deadline whose supervision falls in a year with no holiday schedule gets no supervision timer; once the
-/// year is imported, the deadline service retimes the open demands, but only with rules that hold the new
-/// schedule (a server that has not reloaded yet waits), and audits the walk when it is done.
+/// 重新计时 through the store, for each change that moves open demands' timers: a holiday schedule imported, a
+/// unit's business hours changed, a rules version taking effect. Each time the walk waits while the rules it is
+/// fired with do not hold the change yet (a server that has not reloaded), then rewrites the timers and audits.
 @Suite struct RetimingTests {
     typealias S = DemandScenarioTests
+
+    /// A demand received at `time` and dispatched ten minutes later to 城管委, deadline class "general".
+    static func dispatched(at time: Date, in store: any Store) async throws -> Drive {
+        try await S.seed(store)
+        var c = try await Drive.receive(S.draft(), by: S.agent, at: time, in: store)
+        try await c.step(.dispatch(primary: S.cgw, coHandlers: [], deadlineClass: "general", categoryCode: "05-0113"),
+                         by: S.dispatcher, at: time.addingTimeInterval(600), gains: [.demandDispatched, .orderDispatched])
+        return c
+    }
+
+    /// Sweeps a second apart from `start` under `rules` until nothing fires; how many sweeps fired.
+    @discardableResult
+    static func walk(_ store: any Store, from start: Date, rules: LoopRules) async throws -> Int {
+        var (now, firings) = (start, 0)
+        while try await DeadlineSweep(store: store).fire(at: now, limit: 10, rules: rules, whistlePolicy: .default) > 0 {
+            firings += 1
+            now.addTimeInterval(1)
+        }
+        return firings
+    }
 
     /// Beijing wall-clock time on a day of December 2026.
     static func december(_ day: Int, _ hour: Int, _ minute: Int = 0) -> Date { DemandRepositoryTests.at(hour, minute, days: 295 + day - 22) }
@@ -23,13 +43,11 @@ import WhistleTestSupport
     static let rulesWith2027: LoopRules = LoopRules.beijingDefault(calendar: try! WorkingCalendar(
         schedules: S.rules.calendar(forUnit: S.cgw).schedules + [schedule2027], businessHours: .governmentOffice))
 
+    /// Supervision falling in a year with no schedule has no timer until the year is imported.
     @Test(arguments: TestDatabase.engines)
     func importedYearRetimesOpenDemands(engine: Engine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
-            try await S.seed(store)
-            var c = try await Drive.receive(S.draft(), by: S.agent, at: Self.december(22, 9), in: store)
-            try await c.step(.dispatch(primary: S.cgw, coHandlers: [], deadlineClass: "general", categoryCode: "05-0113"),
-                             by: S.dispatcher, at: Self.december(22, 9, 10), gains: [.demandDispatched, .orderDispatched])
+            let c = try await Self.dispatched(at: Self.december(22, 9), in: store)
             // 7 working days: 23, 24, 25, 28, 29, 30, 31. Supervision a working day later is in 2027: no timer.
             #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-12-31 17:30")
             #expect(try await c.pendingTimers()["1/resolution/supervise/1"] == nil)
@@ -41,14 +59,8 @@ import WhistleTestSupport
             #expect(try await sweep.fire(at: imported, limit: 10, rules: S.rules, whistlePolicy: .default) == 1)
             #expect(try await c.pendingTimers()["1/resolution/supervise/1"] == nil)
             #expect(try await sweep.fire(at: imported.addingTimeInterval(1), limit: 10, rules: Self.rulesWith2027, whistlePolicy: .default) == 0)
-
-            var now = imported.addingTimeInterval(Retiming.reloadWait)
-            var firings = 0
-            while try await sweep.fire(at: now, limit: 10, rules: Self.rulesWith2027, whistlePolicy: .default) > 0 {
-                firings += 1
-                now.addTimeInterval(1)
-            }
-            #expect(firings == Retiming.statuses.count)
+            #expect(try await Self.walk(store, from: imported.addingTimeInterval(Retiming.reloadWait), rules: Self.rulesWith2027)
+                    == Retiming.statuses.count)
             // Thu 12-31 17:30 + 1 working day: Fri 01-01 is 元旦, so Mon 01-04 17:30.
             #expect(try await c.pendingTimers()["1/resolution/supervise/1"] == "2027-01-04 17:30")
             let audit = try await store.read { try await AuditLog.entries(subjectType: "calendar", subjectID: "2027", in: $0) }
@@ -63,10 +75,7 @@ import WhistleTestSupport
     @Test(arguments: TestDatabase.engines)
     func changedBusinessHoursRetimeTheUnitsOrders(engine: Engine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
-            try await S.seed(store)
-            var c = try await Drive.receive(S.draft(), by: S.agent, at: S.march(2, 9), in: store)
-            try await c.step(.dispatch(primary: S.cgw, coHandlers: [], deadlineClass: "general", categoryCode: "05-0113"),
-                             by: S.dispatcher, at: S.march(2, 9, 10), gains: [.demandDispatched, .orderDispatched])
+            let c = try await Self.dispatched(at: S.march(2, 9), in: store)
             #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-03-11 17:30")
 
             let changed = S.march(2, 10)
@@ -78,11 +87,9 @@ import WhistleTestSupport
             let office = S.rules.calendar(forUnit: S.cgw)
             let allDayCalendar = try WorkingCalendar(schedules: office.schedules, businessHours: .allDay)
             let allDay = LoopRules.beijingDefault { $0 == S.cgw ? allDayCalendar : office }
-            let sweep = DeadlineSweep(store: store)
-            #expect(try await sweep.fire(at: changed, limit: 10, rules: S.rules, whistlePolicy: .default) == 1)
+            #expect(try await DeadlineSweep(store: store).fire(at: changed, limit: 10, rules: S.rules, whistlePolicy: .default) == 1)
             #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-03-11 17:30")
-            var now = changed.addingTimeInterval(Retiming.reloadWait)
-            while try await sweep.fire(at: now, limit: 10, rules: allDay, whistlePolicy: .default) > 0 { now.addTimeInterval(1) }
+            try await Self.walk(store, from: changed.addingTimeInterval(Retiming.reloadWait), rules: allDay)
             #expect(try await c.pendingTimers()["1/resolution/overdue/1"] == "2026-03-10 00:00")
             let audit = try await store.read { try await AuditLog.entries(subjectType: "calendar", subjectID: "business-hours", in: $0) }
             #expect(audit.map(\.kind) == ["calendar.retimed"] && audit.first?.details["units"] == S.cgw)
@@ -95,10 +102,7 @@ import WhistleTestSupport
     @Test(arguments: TestDatabase.engines)
     func aRulesVersionRetimesWhenItTakesEffect(engine: Engine) async throws {
         try await TestDatabase.withStore(engine) { store async throws in
-            try await S.seed(store)
-            var c = try await Drive.receive(S.draft(), by: S.agent, at: S.march(2, 9), in: store)
-            try await c.step(.dispatch(primary: S.cgw, coHandlers: [], deadlineClass: "general", categoryCode: "05-0113"),
-                             by: S.dispatcher, at: S.march(2, 9, 10), gains: [.demandDispatched, .orderDispatched])
+            var c = try await Self.dispatched(at: S.march(2, 9), in: store)
             // Signed for and contacted at once: only the resolution clock runs.
             try await c.step(.signFor(order: c.order(1)), by: S.cgwHandler, at: S.march(2, 10), gains: [.orderSigned])
             try await c.step(.recordContact(order: c.order(1)), by: S.cgwHandler, at: S.march(2, 10), gains: [.orderContacted])
@@ -113,9 +117,7 @@ import WhistleTestSupport
             // Due at Wednesday 00:00; the rules still in force there are the old ones until the server reloads.
             #expect(try await sweep.fire(at: S.march(4, 0), limit: 10, rules: S.rules, whistlePolicy: .default) == 1)
             #expect(try await c.pendingTimers()["1/resolution/yellow/1"] == before)
-            let newRules = version.rules { S.rules.calendar(forUnit: $0) }
-            var now = S.march(4, 0).addingTimeInterval(Retiming.reloadWait)
-            while try await sweep.fire(at: now, limit: 10, rules: newRules, whistlePolicy: .default) > 0 { now.addTimeInterval(1) }
+            try await Self.walk(store, from: S.march(4, 0).addingTimeInterval(Retiming.reloadWait), rules: version.rules { S.rules.calendar(forUnit: $0) })
             // 03-02 09:10 … 03-11 17:30 is 55 h 50 min of working time: half, 27 h 55 min, ends Fri 03-06 09:05.
             #expect(before != "2026-03-06 09:05")
             #expect(try await c.pendingTimers()["1/resolution/yellow/1"] == "2026-03-06 09:05")
