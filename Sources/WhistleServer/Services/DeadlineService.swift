@@ -4,7 +4,7 @@ import ServiceLifecycle
 import WhistleStore
 
 /// Fires deadline timers (a demand's yellow, overdue + urge, supervision; a whistle's report-in; retiming after a
-/// holiday schedule import) as they fall due. Durable: timers are rows, and firing one and recording its effect
+/// calendar or rules change) as they fall due. Durable: timers are rows, and firing one and recording its effect
 /// commit together, so a restart neither loses nor repeats one.
 /// Several servers on one PostgreSQL share the work (`FOR UPDATE SKIP LOCKED`).
 struct DeadlineService: Service {

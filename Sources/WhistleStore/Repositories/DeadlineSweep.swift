@@ -2,7 +2,7 @@ import Foundation
 import WhistleCore
 
 /// What the deadline service does each sweep: fires the due timers of demands (yellow, overdue, supervision),
-/// of whistles (report-in) and of retiming after a holiday schedule import, oldest first, in one transaction.
+/// of whistles (report-in) and of retiming after a calendar or rules change, oldest first, in one transaction.
 public struct DeadlineSweep: Sendable {
     let store: any Store
 
