@@ -40,7 +40,7 @@ extension ConsoleRoutes {
             case "people": try await peopleSection(request, form, session, l)
             case "taxonomy": taxonomySection(form, session, l)
             case "duties": dutySection(form, session, l)
-            case "calendars": calendarForm(form, session, l) + calendarSection(l)
+            case "calendars": try await calendarForm(form, session, l) + calendarSection(l)
             case "deadlines": versionForm(LoopPolicy.self, kind: "loop", form, session, l) + deadlineSection(l)
             case "whistle": versionForm(WhistlePolicy.self, kind: "whistle", form, session, l) + whistleSection(l)
             case "schemes": versionForm(AssessmentScheme.self, kind: "assessment", form, session, l) + schemeSection(l)
@@ -375,8 +375,8 @@ extension ConsoleRoutes {
         return "<p class=\"error\" role=\"alert\" id=\"calendar-warning\">\(l("\(soon) 年的节假日安排尚未导入：跨入该年的工作日时限将无法计算，派单会被拒绝。请在“系统管理 › 工作日历”导入。", "The \(soon) holiday schedule is not imported yet: working-day deadlines reaching into it cannot be computed and dispatch will be refused. Import it under Administration › Calendars."))</p>"
     }
 
-    private func calendarSection(_ l: ConsoleLanguage) -> String {
-        calendarWarning(l) + configuration.schedules.map { schedule in
+    private func calendarSection(_ l: ConsoleLanguage) async throws -> String {
+        try await calendarWarning(l) + retimings(l) + configuration.schedules.map { schedule in
             let holidays = schedule.holidays.map { "<li>\(HTML.escape(l($0.nameZh, $0.nameEn)))：\($0.firstDay) – \($0.lastDay)</li>" }.joined()
             let makeUp = schedule.makeUpWorkdays.map(\.description).joined(separator: "、")
             return """
@@ -384,6 +384,24 @@ extension ConsoleRoutes {
                 <p>\(l("调休上班", "Make-up working days"))：\(makeUp.isEmpty ? l("无", "none") : makeUp)</p></section>
                 """
         }.joined()
+    }
+
+    /// The last retimings of open demands (重新计时) that finished: what they followed, how many, when.
+    private func retimings(_ l: ConsoleLanguage) async throws -> String {
+        let rows = try await CalendarRepository(store: versions.store).retimings(limit: 5).map { entry in
+            let cause = switch (entry.subjectType, entry.subjectID) {
+            case ("policy", let day): l("自 \(day) 起的规则版本生效", "the rules version from \(day) took effect")
+            case (_, "business-hours"): l("单位工作时间变更", "units' business hours changed") + " " + (entry.details["units"] ?? "")
+            case (_, let year): l("\(year) 年节假日安排导入", "the \(year) holiday schedule was imported")
+            }
+            return "<tr><td>\(HTML.escape(cause))</td><td>\(HTML.escape(entry.details["openDemands"] ?? ""))</td><td>\(ConsoleBadges.time(entry.at))</td></tr>"
+        }
+        guard !rows.isEmpty else { return "" }
+        return """
+            <section class="card" id="retimings"><h2>\(l("在办诉求重新计时", "Open demands retimed"))</h2>
+            <div class="table-wrap"><table class="list"><thead><tr><th>\(l("起因", "After"))</th><th>\(l("在办诉求", "Open demands"))</th>\
+            <th>\(l("完成时间", "Finished"))</th></tr></thead><tbody>\(rows.joined())</tbody></table></div></section>
+            """
     }
 
     private func deadlineSection(_ l: ConsoleLanguage) -> String {

@@ -48,6 +48,14 @@ public enum AuditLog {
             """).all().map { try Record(row: $0).entry() }
     }
 
+    /// The newest `limit` entries of one kind about subjects of these types, newest first.
+    public static func latest(_ kind: String, about subjectTypes: [String], limit: Int, in db: any SQLDatabase) async throws -> [AuditEntry] {
+        try await db.raw("""
+            SELECT seq, at, subject_type, subject_id, kind, actor, reason, payload FROM audit_events
+            WHERE subject_type IN (\(binds: subjectTypes)) AND kind = \(bind: kind) ORDER BY seq DESC LIMIT \(bind: limit)
+            """).all().map { try Record(row: $0).entry() }
+    }
+
     /// The entries about subjects of one type after sequence number `seq`, oldest first, with their numbers.
     public static func entries(subjectType: String, after seq: Int64, limit: Int, in db: any SQLDatabase) async throws -> [(seq: Int64, entry: AuditEntry)] {
         try await db.raw("""

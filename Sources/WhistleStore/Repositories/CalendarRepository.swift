@@ -32,6 +32,13 @@ public struct CalendarRepository: Sendable {
         }
     }
 
+    /// The latest retimings of open demands that finished (`calendar.retimed`), newest first: after holiday imports
+    /// and business-hours changes (subject `calendar`: the year or `business-hours`) and rules versions taking
+    /// effect (subject `policy`: the version's day).
+    public func retimings(limit: Int) async throws -> [AuditEntry] {
+        try await store.read { try await AuditLog.latest("calendar.retimed", about: ["calendar", "policy"], limit: limit, in: $0) }
+    }
+
     public func all() async throws -> [HolidaySchedule] {
         try await store.read { db in
             try await db.raw("SELECT document FROM holiday_schedules ORDER BY year").all().map {
