@@ -159,8 +159,8 @@ import WhistleStore
 
     /// The command centre's traffic lights follow the clock: an order dispatched on Monday is counted yellow on
     /// the Wednesday of the next week (its deadline that evening) and listed with its deadline, then red. Each
-    /// person sees their own scope: 朝阳区's supervisor and the centre count it, 城管委's leader too (its order),
-    /// 交通局's leader does not.
+    /// person sees their own scope: 朝阳区's supervisor and the centre count it, 城管委's leader too (its order,
+    /// also counted as dispatched to it that day), 交通局's leader does not.
     @Test func commandCentreCountsYellowAndRedLights() async throws {
         let clock = WhistlesAPITests.TestClock()
         let settings = Self.settings.merging(["deadlines.interval": 0.05]) { $1 }
@@ -184,6 +184,10 @@ import WhistleStore
                         page.firstMatch(of: /id="overdue-now">([0-9]+)</).map { String($0.1) }, page)
             }
             #expect(try await figures().yellow == "0")
+            // A unit's leader counts the orders dispatched to it as primary.
+            let cgwToday = try await figures("cgw-leader").page
+            #expect(cgwToday.contains("id=\"received-today\">1</b>今日派单（主办）"))
+            #expect(try await figures("jtw-leader").page.contains("id=\"received-today\">0</b>今日派单（主办）"))
             clock.set(9 * 24 + 9, 0)  // Wed 03-11 09:00; 7 working days: due 17:30 today
             let yellow = try await figures()
             #expect(yellow.yellow == "1" && yellow.red == "0")

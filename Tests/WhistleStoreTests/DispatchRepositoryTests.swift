@@ -153,6 +153,9 @@ import WhistleTestSupport
                 }
             }
             #expect(rolled == fresh)
+            // One unit's tally by its own key range: the same, and zero where it has nothing.
+            #expect(try await ReportRepository(store: store).tally(of: Loop.department, from: from, through: through) == rolled[Loop.department])
+            #expect(try await ReportRepository(store: store).tally(of: "110105-JTW", from: from, through: through) == .zero)
             for dimension in DemandVolume.Dimension.allCases {
                 var received: [String: Int] = [:]
                 for id in ids { for entry in DemandVolume.contributions(of: try await demands.demand(id: id)) where entry.dimension == dimension { received[entry.key, default: 0] += 1 } }

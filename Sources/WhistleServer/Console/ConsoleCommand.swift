@@ -27,19 +27,19 @@ extension ConsoleRoutes {
             var days: [(label: String, value: Int)] = []
             for offset in (0..<14).reversed() {
                 let day = today.adding(days: -offset)
-                days.append((String(day.description.suffix(5)), try await received(from: day, through: day, in: scope.area)))
+                days.append((String(day.description.suffix(5)), try await received(from: day, through: day, in: scope)))
             }
             let schemes = configuration.assessmentSchemes
             let current = AssessmentPeriod(containing: now, startDay: AssessmentScheme.periodStartDay(among: schemes))!
             var periods: [(label: String, value: Int)] = []
             var period = current.previous.previous.previous.previous.previous
             while period <= current {
-                periods.append((period.label, try await received(from: period.firstDay, through: min(period.lastDay, today), in: scope.area)))
+                periods.append((period.label, try await received(from: period.firstDay, through: min(period.lastDay, today), in: scope)))
                 period = period.next
             }
-            let yellow = try await reports.orders(.yellow(at: now), in: scope.orders, limit: 20)
-            let overdue = try await reports.orders(.overdue, in: scope.orders, limit: 20)
-            let supervised = try await reports.orders(.supervised, in: scope.orders, limit: 20)
+            let yellow = try await reports.orders(.yellow(at: now), in: scope, limit: 20)
+            let overdue = try await reports.orders(.overdue, in: scope, limit: 20)
+            let supervised = try await reports.orders(.supervised, in: scope, limit: 20)
             let whistles = try await visibleWhistles(.open, for: session.actor)
             let units = desk.advisor.units
             let rules = configuration.rules(at: now)
@@ -53,17 +53,29 @@ extension ConsoleRoutes {
                 }.joined() + "</ul>"
             }
             let events = WhistleEventKind.allCases.map(\.rawValue).joined(separator: " ")
+            let scopeName = switch scope {
+            case .city: units[desk.advisor.cityCode ?? ""]?.name ?? l("全市", "The city")
+            case let .unit(code), let .area(code): units[code]?.name ?? code
+            }
+            // A unit's receipts are the orders dispatched to it as primary (派单量); an area's, the demands located there.
+            let (receivedToday, receivedDays, receivedPeriods) = if case .unit = scope {
+                (l("今日派单（主办）", "dispatched to the unit today"), l("近 14 日派单量（主办）", "Orders dispatched, last 14 days"),
+                 l("各考核周期派单量（主办）", "Orders dispatched by assessment period"))
+            } else {
+                (l("今日受理", "received today"), l("近 14 日受理量", "Demands received, last 14 days"),
+                 l("各考核周期受理量", "Demands received by assessment period"))
+            }
             return calendarWarning(l) + """
-                <p class="meta" id="scope">\(l("范围", "Scope"))：\(HTML.escape(units[scope.name]?.name ?? scope.name))</p>
-                <ul class="figures"><li><b id="received-today">\(days.last?.value ?? 0)</b>\(l("今日受理", "received today"))</li>\
+                <p class="meta" id="scope">\(l("范围", "Scope"))：\(HTML.escape(scopeName))</p>
+                <ul class="figures"><li><b id="received-today">\(days.last?.value ?? 0)</b>\(receivedToday)</li>\
                 <li><b id="yellow-now">\(yellow.count)</b>\(l("临期（黄灯）", "due soon (yellow)"))</li>\
                 <li><b id="overdue-now">\(overdue.count)</b>\(l("超期待处置（红灯）", "overdue, pending (red)"))</li>\
                 <li><b id="supervised-now">\(supervised.count)</b>\(l("督办中", "under supervision"))</li>\
                 <li><b id="whistles-open">\(whistles.count)</b>\(l("处置中的吹哨", "whistles open"))</li></ul>
                 <section class="card"><h2>\(l("吹哨看板", "Whistle board"))</h2><div id="whistle-board" data-stream="/api/v1/whistle-stream" \
                 data-part="/console/command/whistles" data-events="\(events)">\(whistleTable(whistles, l, id: "open-whistles"))</div></section>
-                <div class="columns"><section class="card"><h2>\(l("近 14 日受理量", "Demands received, last 14 days"))</h2>\(ConsoleCharts.bars(days, label: l("近 14 日受理量", "Demands received, last 14 days")))</section>
-                <section class="card"><h2>\(l("各考核周期受理量", "Demands received by assessment period"))</h2>\(ConsoleCharts.bars(periods, label: l("各考核周期受理量", "Demands received by assessment period")))</section></div>
+                <div class="columns"><section class="card"><h2>\(receivedDays)</h2>\(ConsoleCharts.bars(days, label: receivedDays))</section>
+                <section class="card"><h2>\(receivedPeriods)</h2>\(ConsoleCharts.bars(periods, label: receivedPeriods))</section></div>
                 \(try await densityMap(request, session.actor, l))
                 \(try await streetRanking(current, session.actor, l))
                 <div class="columns"><section class="card" id="due-soon"><h2>\(l("临期：最先到期的工单", "Due soon: the nearest deadlines"))</h2>\(list(yellow.first, due: true))</section>
@@ -73,21 +85,22 @@ extension ConsoleRoutes {
         }
     }
 
-    /// Whose figures the page shows: the whole city for the centre and the city's people; for a district's,
-    /// street's or community's people the demands received in their area and the orders of every unit under it;
-    /// for a department's leader their unit's orders (demands received are counted by place, so the city's).
-    private func commandScope(_ actor: Actor) -> (orders: ReportRepository.Scope, area: String?, name: String) {
+    /// Whose figures the page shows: the whole city for the centre and the city's people; a district's, street's
+    /// or community's people their area (the orders of every unit under it); a department's leader their unit.
+    private func commandScope(_ actor: Actor) -> ReportRepository.Scope {
         let code = actor.unitCode
-        if code == desk.advisor.cityCode || actor.role == .dispatcher { return (.city, nil, desk.advisor.cityCode ?? code) }
-        if code.contains("-") { return (.unit(code), nil, code) }
-        return (.area(code), code, code)
+        if code == desk.advisor.cityCode || actor.role == .dispatcher { return .city }
+        return code.contains("-") ? .unit(code) : .area(code)
     }
 
-    /// Demands received on the days, from the volume rollup: the city's, or those of an area (by street and
-    /// district, or by community for a community).
-    private func received(from first: CalendarDay, through last: CalendarDay, in area: String?) async throws -> Int {
-        guard let area else { return try await reports.volumes(.channel, from: first, through: last).values.reduce(0, +) }
-        return try await reports.volumes(area.count <= 9 ? .area : .place, under: area, from: first, through: last).values.reduce(0, +)
+    /// What came in over the days, from the rollups: demands received in the city or in an area (by street and
+    /// district, or by community for a community); for a unit, the orders dispatched to it as primary (派单量).
+    private func received(from first: CalendarDay, through last: CalendarDay, in scope: ReportRepository.Scope) async throws -> Int {
+        switch scope {
+        case .city: try await reports.volumes(.channel, from: first, through: last).values.reduce(0, +)
+        case let .area(code): try await reports.volumes(code.count <= 9 ? .area : .place, under: code, from: first, through: last).values.reduce(0, +)
+        case let .unit(code): try await reports.tally(of: code, from: first, through: last).filed
+        }
     }
 
     /// The streets (街乡镇) of the person's district, or of the city, ranked on the period so far under the

@@ -30,6 +30,11 @@ public struct ReportRepository: Sendable {
         try await VolumeRollup.volumes(dimension, under: division, from: from, through: through, store: store)
     }
 
+    /// One unit's tally over the days `from`…`through`.
+    public func tally(of unit: String, from: CalendarDay, through: CalendarDay) async throws -> UnitTally {
+        try await TallyRollup.tally(of: unit, from: from, through: through, store: store)
+    }
+
     /// Each unit's tally over the days `from`…`through`.
     public func tallies(from: CalendarDay, through: CalendarDay) async throws -> [String: UnitTally] {
         try await TallyRollup.tallies(from: from, through: through, store: store)

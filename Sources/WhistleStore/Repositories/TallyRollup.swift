@@ -44,22 +44,38 @@ public enum TallyRollup {
         }
     }
 
+    /// One unit's tally over the days `from`…`through`: a range of the primary key.
+    static func tally(of unit: String, from: CalendarDay, through: CalendarDay, store: any Store) async throws -> UnitTally {
+        try await store.read { db in
+            try await db.raw("""
+                SELECT \(unsafeRaw: sums) FROM unit_day_tallies
+                WHERE unit_code = \(bind: unit) AND day >= \(bind: from.description) AND day <= \(bind: through.description)
+                """).first().map(tally(from:)) ?? .zero
+        }
+    }
+
     /// Each unit's tally summed over the days `from`…`through` (Beijing dates); units with nothing are absent.
     public static func tallies(from: CalendarDay, through: CalendarDay, store: any Store) async throws -> [String: UnitTally] {
-        // PostgreSQL sums BIGINT as NUMERIC: cast back so both engines answer integers.
-        let sums = columns.map { "CAST(SUM(\($0.name)) AS BIGINT) AS \($0.name)" }.joined(separator: ", ")
-        return try await store.read { db in
+        try await store.read { db in
             var tallies: [String: UnitTally] = [:]
             for row in try await db.raw("""
                 SELECT unit_code, \(unsafeRaw: sums) FROM unit_day_tallies
                 WHERE day >= \(bind: from.description) AND day <= \(bind: through.description) GROUP BY unit_code
                 """).all() {
-                var tally = UnitTally.zero
-                for column in columns { tally[keyPath: column.path] = try row.decode(column: column.name, as: Int.self) }
-                tallies[try row.decode(column: "unit_code", as: String.self)] = tally
+                tallies[try row.decode(column: "unit_code", as: String.self)] = try tally(from: row)
             }
             return tallies
         }
+    }
+
+    /// Every column summed (none when no row matches); PostgreSQL sums BIGINT as NUMERIC, so cast back and both
+    /// engines answer integers.
+    private static let sums = columns.map { "CAST(COALESCE(SUM(\($0.name)), 0) AS BIGINT) AS \($0.name)" }.joined(separator: ", ")
+
+    private static func tally(from row: any SQLRow) throws -> UnitTally {
+        var tally = UnitTally.zero
+        for column in columns { tally[keyPath: column.path] = try row.decode(column: column.name, as: Int.self) }
+        return tally
     }
 }
 
